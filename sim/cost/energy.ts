@@ -1,0 +1,67 @@
+/**
+ * Energy from event counts. Both the analytical model and the simulator fill a Counts record
+ * (integers: MACs, vector ops and buffer bytes per chiplet, bytes served per NoP link / DRAM
+ * channel) and call energyOf(), so for one schedule their dynamic energy agrees exactly.
+ *
+ *   compute = sum_chiplets macs * macEnergyPj + vectorOps * vectorOpEnergyPj
+ *   buffer  = sum_chiplets bufferBytes * bufferEnergyPjPerByte
+ *   nop     = sum_links bytes * 8 * energyPjPerBit      (bytes per link = byte-hops)
+ *   dram    = sum_channels bytes * 8 * energyPjPerBit
+ *   static  = sum_chiplets staticPowerMw * makespan_ns   (1 mW x 1 ns = 1 pJ)
+ */
+import { Package } from '../spec/types';
+import { Topology } from './topology';
+
+export interface Counts {
+  readonly macs: Float64Array;
+  readonly vectorOps: Float64Array;
+  readonly bufferBytes: Float64Array;
+  /** Bytes served per resource (topology.resources order). */
+  readonly resourceBytes: Float64Array;
+}
+
+export interface Energy {
+  computePj: number;
+  bufferPj: number;
+  nopPj: number;
+  dramPj: number;
+  staticPj: number;
+  dynamicPj: number;
+  totalPj: number;
+}
+
+export function newCounts(topology: Topology): Counts {
+  const n = topology.nChiplets;
+  return {
+    macs: new Float64Array(n),
+    vectorOps: new Float64Array(n),
+    bufferBytes: new Float64Array(n),
+    resourceBytes: new Float64Array(topology.resources.length),
+  };
+}
+
+export function energyOf(pkg: Package, topology: Topology, c: Counts, makespanPs: number): Energy {
+  let computePj = 0;
+  let bufferPj = 0;
+  let staticPj = 0;
+  for (const ch of pkg.chiplets) {
+    const k = ch.kind;
+    computePj += c.macs[ch.index] * k.macEnergyPj + c.vectorOps[ch.index] * k.vectorOpEnergyPj;
+    bufferPj += c.bufferBytes[ch.index] * k.bufferEnergyPjPerByte;
+    staticPj += (k.staticPowerMw * makespanPs) / 1000;
+  }
+  let nopPj = 0;
+  let dramPj = 0;
+  for (const r of topology.resources) {
+    const pj = c.resourceBytes[r.index] * 8 * r.energyPjPerBit;
+    if (r.kind === 'link') nopPj += pj;
+    else dramPj += pj;
+  }
+  const dynamicPj = computePj + bufferPj + nopPj + dramPj;
+  return { computePj, bufferPj, nopPj, dramPj, staticPj, dynamicPj, totalPj: dynamicPj + staticPj };
+}
+
+/** Energy-delay product in J*s (pJ * ps * 1e-24). */
+export function edpJs(energyPj: number, timePs: number): number {
+  return energyPj * timePs * 1e-24;
+}

@@ -1,0 +1,167 @@
+/**
+ * A chiplet: its PE array runs the tiles of one job at a time, in the schedule's order, with a
+ * double-buffered global buffer (two tile slots):
+ *   load t    when load t-1 is done and a slot is free (tile t-2 computed and stored)
+ *   compute t when load t and compute t-1 are done; cyclesPerTile clock cycles
+ *   store t   when compute t is done, if the job's outputs go to DRAM; frees the slot
+ * Loads fetch weights and inputs from their sources in parallel over the Fabric. These are the
+ * same rules as the analytical model (sim/cost/estimate.ts); here transfers can contend.
+ */
+import { Engine, EventTarget } from '../engine/engine';
+import { Fabric, TransferDone } from './fabric';
+import { Job } from '../cost/program';
+import { tileLoad, TileLoad } from '../cost/plan';
+import { psPerCycle, splitBytes, weightSum } from '../cost/estimate';
+import { TraceSink } from '../trace/sink';
+
+/** Told when a chiplet finishes a job. */
+export interface JobHost {
+  jobEnded(job: Job, startPs: number, endPs: number): void;
+}
+
+const COMPUTE_DONE = 1;
+const LOAD_DONE = 2;
+/** Transfer tokens: loads are LOAD_TOKEN, stores carry their tile index. */
+const LOAD_TOKEN = -1;
+
+export class ChipletSim implements EventTarget, TransferDone {
+  private job: Job | null = null;
+  private jobStartPs = 0;
+  private cyclePs = 0;
+  private nextLoad = 0; // next tile to load
+  private loadBusy = false;
+  private loadPending = 0; // transfers of the current load still in flight
+  private loadStartPs = 0;
+  private loadBytes = 0;
+  private loaded = 0; // tiles whose load is done
+  private computing = false;
+  private computeStartPs = 0;
+  private computed = 0;
+  private slotsUsed = 0;
+  private storesPending = 0;
+  private readonly storeStartPs: number[] = [];
+  private readonly tl: TileLoad = { weightBytes: 0, inputBytes: 0, outputBytes: 0 };
+  /** Busy time of the PE array, ps (for utilisation). */
+  busyPs = 0;
+
+  constructor(
+    readonly index: number,
+    private readonly engine: Engine,
+    private readonly fabric: Fabric,
+    private readonly host: JobHost,
+    private readonly sink: TraceSink | null,
+  ) {}
+
+  get idle(): boolean {
+    return this.job === null;
+  }
+
+  start(job: Job): void {
+    this.job = job;
+    this.jobStartPs = this.engine.nowPs;
+    this.cyclePs = job.plan.cyclesPerTile * psPerCycle(job.plan.kind.clockMHz);
+    this.nextLoad = 0;
+    this.loaded = 0;
+    this.computed = 0;
+    this.slotsUsed = 0;
+    this.storesPending = 0;
+    this.tryLoad();
+  }
+
+  private tryLoad(): void {
+    const job = this.job!;
+    if (this.loadBusy || this.nextLoad >= job.plan.tiles || this.slotsUsed >= 2) return;
+    const t = this.nextLoad++;
+    this.slotsUsed++;
+    this.loadBusy = true;
+    this.loadStartPs = this.engine.nowPs;
+    tileLoad(job.plan, t, this.tl);
+    this.loadBytes = this.tl.weightBytes + this.tl.inputBytes;
+    this.loadPending = 1; // guard so transfers finishing synchronously cannot complete the load early
+    this.sendAll(job.weightSources, this.tl.weightBytes, job);
+    this.sendAll(job.inputSources, this.tl.inputBytes, job);
+    if (--this.loadPending === 0) this.engine.at(this.engine.nowPs, this, LOAD_DONE);
+  }
+
+  private sendAll(sources: Job['weightSources'], bytes: number, job: Job): void {
+    if (bytes === 0 || sources.length === 0) return;
+    const ws = weightSum(sources);
+    for (let i = 0; i < sources.length; i++) {
+      const path = sources[i].path;
+      if (path.length === 0) continue; // already in this buffer
+      const b = splitBytes(bytes, sources, i, ws);
+      if (b === 0) continue;
+      this.loadPending++;
+      this.fabric.send(path, b, this, LOAD_TOKEN, job.index);
+    }
+  }
+
+  onTransferDone(token: number, now: number): void {
+    if (token === LOAD_TOKEN) {
+      if (--this.loadPending === 0) this.loadDone(now);
+    } else {
+      this.storeDone(token, now);
+    }
+  }
+
+  onEvent(kind: number, _arg: unknown, now: number): void {
+    if (kind === LOAD_DONE) this.loadDone(now);
+    else this.computeDone(now);
+  }
+
+  private loadDone(now: number): void {
+    const job = this.job!;
+    if (this.sink) this.sink.tile('load', job.index, this.loaded, this.loadStartPs, now, this.loadBytes);
+    this.loaded++;
+    this.loadBusy = false;
+    this.tryCompute();
+    this.tryLoad();
+  }
+
+  private tryCompute(): void {
+    if (this.computing || this.computed >= this.loaded) return;
+    this.computing = true;
+    this.computeStartPs = this.engine.nowPs;
+    this.engine.at(this.engine.nowPs + this.cyclePs, this, COMPUTE_DONE);
+  }
+
+  private computeDone(now: number): void {
+    const job = this.job!;
+    const t = this.computed++;
+    this.computing = false;
+    this.busyPs += this.cyclePs;
+    if (this.sink) this.sink.tile('compute', job.index, t, this.computeStartPs, now, 0);
+    if (job.storePath) {
+      const out = tileLoad(job.plan, t, this.tl).outputBytes;
+      if (out > 0) {
+        this.storesPending++;
+        this.storeStartPs[t & 1] = now;
+        this.fabric.send(job.storePath, out, this, t, job.index);
+      } else {
+        this.slotsUsed--;
+      }
+    } else {
+      this.slotsUsed--;
+    }
+    this.tryCompute();
+    this.tryLoad();
+    this.maybeEnd(now);
+  }
+
+  private storeDone(t: number, now: number): void {
+    const job = this.job!;
+    if (this.sink) this.sink.tile('store', job.index, t, this.storeStartPs[t & 1], now, tileLoad(job.plan, t, this.tl).outputBytes);
+    this.storesPending--;
+    this.slotsUsed--;
+    this.tryLoad();
+    this.maybeEnd(now);
+  }
+
+  private maybeEnd(now: number): void {
+    const job = this.job!;
+    if (this.computed < job.plan.tiles || this.storesPending > 0) return;
+    this.job = null;
+    if (this.sink) this.sink.job(job.index, this.jobStartPs, now);
+    this.host.jobEnded(job, this.jobStartPs, now);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * What the simulator reports as it runs. Components call a TraceSink; sinks (Perfetto, Chrome
+ * JSON, stats) decide what to keep and how to write it. With no sink the simulator skips every
+ * call, so tracing costs nothing when it is off.
+ */
+import { Package } from '../spec/types';
+import { Topology } from '../cost/topology';
+import { Job } from '../cost/program';
+
+export type Lane = 'load' | 'compute' | 'store';
+
+export interface TraceMeta {
+  readonly pkg: Package;
+  readonly topology: Topology;
+  readonly jobs: readonly Job[];
+}
+
+export interface TraceSink {
+  /** True if the sink wants one call per packet per resource (costly on big runs). */
+  readonly wantsPackets: boolean;
+  begin(meta: TraceMeta): void;
+  /** A job ran on its chiplet from startPs to endPs (called when it ends). */
+  job(jobIndex: number, startPs: number, endPs: number): void;
+  /** One tile's load, compute or store on a chiplet (called when it ends). */
+  tile(lane: Lane, jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void;
+  /** A packet occupied resource `resource` from startPs to endPs (only when wantsPackets). */
+  packet(resource: number, jobIndex: number, startPs: number, endPs: number, bytes: number): void;
+  /** The run ended at makespanPs; flush and close. */
+  end(makespanPs: number): Promise<void>;
+}
+
+/** Fans one stream of calls out to several sinks. */
+export class TeeSink implements TraceSink {
+  readonly wantsPackets: boolean;
+  constructor(private readonly sinks: TraceSink[]) {
+    this.wantsPackets = sinks.some((s) => s.wantsPackets);
+  }
+  begin(meta: TraceMeta): void {
+    for (const s of this.sinks) s.begin(meta);
+  }
+  job(j: number, a: number, b: number): void {
+    for (const s of this.sinks) s.job(j, a, b);
+  }
+  tile(lane: Lane, j: number, t: number, a: number, b: number, bytes: number): void {
+    for (const s of this.sinks) s.tile(lane, j, t, a, b, bytes);
+  }
+  packet(r: number, j: number, a: number, b: number, bytes: number): void {
+    for (const s of this.sinks) if (s.wantsPackets) s.packet(r, j, a, b, bytes);
+  }
+  async end(makespanPs: number): Promise<void> {
+    for (const s of this.sinks) await s.end(makespanPs);
+  }
+}
