@@ -5,8 +5,8 @@
  *   load t  starts when load t-1 has ended and slot (t mod 2) is free (tile t-2 stored)
  *   compute t starts when load t and compute t-1 have ended; takes cyclesPerTile cycles
  *   store t starts when compute t ends (only when outputs go to DRAM)
- * A load is the slowest of its transfers (weights and each input source in parallel); a
- * transfer takes Topology.transferTimePs (no other traffic). Jobs on a chiplet run one after
+ * A load is the slowest of its transfers (weights and each input source in parallel, transfers
+ * on the same path merged: see forEachTileTransfer); a transfer takes Topology.transferTimePs (no other traffic). Jobs on a chiplet run one after
  * another; a job starts when its chiplet is free, its producers have ended and its window has
  * opened. What this cannot see, and the simulator can: contention on NoP links and DRAM
  * channels, between jobs and between a job's own transfers.
@@ -46,18 +46,47 @@ export function weightSum(sources: readonly Source[]): number {
   return s;
 }
 
-/** Adds the traffic of `bytes` split over `sources` to the counts; returns the slowest transfer time. */
-function sourcesTime(topo: Topology, sources: readonly Source[], bytes: number, counts: Counts | null): number {
-  if (bytes === 0 || sources.length === 0) return 0;
+/**
+ * The transfers of one tile load: the weight and input bytes split over their sources, with
+ * transfers along the same path (e.g. weights and model inputs from the same DRAM channel)
+ * merged into one, since they queue behind each other anyway. Local sources move nothing.
+ * Calls `emit(path, bytes)` once per distinct path; `scratch` is reused to avoid allocation.
+ * The simulator issues exactly these transfers.
+ */
+export function forEachTileTransfer(job: Job, tl: TileLoad, scratch: TransferScratch, emit: (path: readonly number[], bytes: number) => void): void {
+  scratch.n = 0;
+  collect(job.weightSources, tl.weightBytes, scratch);
+  collect(job.inputSources, tl.inputBytes, scratch);
+  for (let i = 0; i < scratch.n; i++) emit(scratch.paths[i], scratch.bytes[i]);
+}
+
+export interface TransferScratch {
+  n: number;
+  paths: (readonly number[])[];
+  bytes: number[];
+}
+
+export function newTransferScratch(): TransferScratch {
+  return { n: 0, paths: [], bytes: [] };
+}
+
+function collect(sources: readonly Source[], total: number, s: TransferScratch): void {
+  if (total === 0 || sources.length === 0) return;
   const ws = weightSum(sources);
-  let t = 0;
   for (let i = 0; i < sources.length; i++) {
-    const b = splitBytes(bytes, sources, i, ws);
     const path = sources[i].path;
-    if (counts) for (const r of path) counts.resourceBytes[r] += b;
-    t = Math.max(t, topo.transferTimePs(path, b));
+    if (path.length === 0) continue;
+    const b = splitBytes(total, sources, i, ws);
+    if (b === 0) continue;
+    let j = 0;
+    while (j < s.n && s.paths[j] !== path) j++;
+    if (j === s.n) {
+      s.paths[j] = path;
+      s.bytes[j] = 0;
+      s.n++;
+    }
+    s.bytes[j] += b;
   }
-  return t;
 }
 
 /** Contention-free latency of one job (first load to last store), adding its counts. */
@@ -65,6 +94,7 @@ export function jobLatencyPs(job: Job, topo: Topology, counts: Counts | null): n
   const plan = job.plan;
   const cyclePs = plan.cyclesPerTile * psPerCycle(plan.kind.clockMHz);
   const tl: TileLoad = { weightBytes: 0, inputBytes: 0, outputBytes: 0 };
+  const scratch = newTransferScratch();
   let loadEnd = 0;
   let compEnd = 0;
   let end = 0;
@@ -72,7 +102,11 @@ export function jobLatencyPs(job: Job, topo: Topology, counts: Counts | null): n
   let free1 = 0;
   for (let t = 0; t < plan.tiles; t++) {
     tileLoad(plan, t, tl);
-    const loadTime = Math.max(sourcesTime(topo, job.weightSources, tl.weightBytes, counts), sourcesTime(topo, job.inputSources, tl.inputBytes, counts));
+    let loadTime = 0;
+    forEachTileTransfer(job, tl, scratch, (path, bytes) => {
+      if (counts) for (const r of path) counts.resourceBytes[r] += bytes;
+      loadTime = Math.max(loadTime, topo.transferTimePs(path, bytes));
+    });
     const loadStart = Math.max(loadEnd, free0);
     loadEnd = loadStart + loadTime;
     compEnd = Math.max(loadEnd, compEnd) + cyclePs;

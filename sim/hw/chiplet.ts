@@ -4,14 +4,15 @@
  *   load t    when load t-1 is done and a slot is free (tile t-2 computed and stored)
  *   compute t when load t and compute t-1 are done; cyclesPerTile clock cycles
  *   store t   when compute t is done, if the job's outputs go to DRAM; frees the slot
- * Loads fetch weights and inputs from their sources in parallel over the Fabric. These are the
+ * Loads fetch weights and inputs from their sources in parallel over the Fabric (the transfers
+ * of estimate.ts forEachTileTransfer). These are the
  * same rules as the analytical model (sim/cost/estimate.ts); here transfers can contend.
  */
 import { Engine, EventTarget } from '../engine/engine';
 import { Fabric, TransferDone } from './fabric';
 import { Job } from '../cost/program';
 import { tileLoad, TileLoad } from '../cost/plan';
-import { psPerCycle, splitBytes, weightSum } from '../cost/estimate';
+import { forEachTileTransfer, newTransferScratch, psPerCycle } from '../cost/estimate';
 import { TraceSink } from '../trace/sink';
 
 /** Told when a chiplet finishes a job. */
@@ -41,6 +42,7 @@ export class ChipletSim implements EventTarget, TransferDone {
   private storesPending = 0;
   private readonly storeStartPs: number[] = [];
   private readonly tl: TileLoad = { weightBytes: 0, inputBytes: 0, outputBytes: 0 };
+  private readonly scratch = newTransferScratch();
   /** Busy time of the PE array, ps (for utilisation). */
   busyPs = 0;
 
@@ -78,23 +80,14 @@ export class ChipletSim implements EventTarget, TransferDone {
     tileLoad(job.plan, t, this.tl);
     this.loadBytes = this.tl.weightBytes + this.tl.inputBytes;
     this.loadPending = 1; // guard so transfers finishing synchronously cannot complete the load early
-    this.sendAll(job.weightSources, this.tl.weightBytes, job);
-    this.sendAll(job.inputSources, this.tl.inputBytes, job);
+    forEachTileTransfer(job, this.tl, this.scratch, this.sendOne);
     if (--this.loadPending === 0) this.engine.at(this.engine.nowPs, this, LOAD_DONE);
   }
 
-  private sendAll(sources: Job['weightSources'], bytes: number, job: Job): void {
-    if (bytes === 0 || sources.length === 0) return;
-    const ws = weightSum(sources);
-    for (let i = 0; i < sources.length; i++) {
-      const path = sources[i].path;
-      if (path.length === 0) continue; // already in this buffer
-      const b = splitBytes(bytes, sources, i, ws);
-      if (b === 0) continue;
-      this.loadPending++;
-      this.fabric.send(path, b, this, LOAD_TOKEN, job.index);
-    }
-  }
+  private readonly sendOne = (path: readonly number[], bytes: number): void => {
+    this.loadPending++;
+    this.fabric.send(path, bytes, this, LOAD_TOKEN, this.job!.index);
+  };
 
   onTransferDone(token: number, now: number): void {
     if (token === LOAD_TOKEN) {

@@ -1,0 +1,120 @@
+/**
+ * `mcmsim cost`: one layer on one chiplet, alone. The chiplet kind of the requested dataflow
+ * comes from --package (the default package's constants), with --pes/--array/--buffer
+ * overriding its size; weights and inputs come from a DRAM channel attached to the chiplet and
+ * outputs go back to it, so the latency shows whether the layer is compute- or DRAM-bound.
+ */
+import * as path from 'path';
+import { loadPackage } from '../spec/package';
+import { parseWorkload, loadWorkload } from '../spec/workload';
+
+import { InputError } from '../spec/errors';
+import { ChipletKind, Dataflow, Layer, Package } from '../spec/types';
+import { planLayer } from '../cost/plan';
+import { Topology } from '../cost/topology';
+import { Job } from '../cost/program';
+import { jobLatencyPs, psPerCycle } from '../cost/estimate';
+import { Energy, energyOf, newCounts } from '../cost/energy';
+
+export interface CostArgs {
+  layer: string;
+  dataflow: string;
+  pes?: number;
+  array?: string;
+  buffer?: number;
+  samples: number;
+  package: string;
+}
+
+export interface CostResult {
+  layer: string;
+  dataflow: Dataflow;
+  peRows: number;
+  peCols: number;
+  samples: number;
+  macs: number;
+  vectorOps: number;
+  kParts: number;
+  nParts: number;
+  computeCycles: number;
+  latencyCycles: number;
+  bound: 'compute' | 'memory';
+  utilization: number;
+  weightLoadBytes: number;
+  inputLoadBytes: number;
+  outputBytes: number;
+  bufferAccessBytes: number;
+  dramBytes: number;
+  energy: Energy;
+}
+
+function parseLayerArg(arg: string): Layer {
+  const hash = arg.lastIndexOf('#');
+  if (!arg.trim().startsWith('{') && hash > 0) {
+    const file = arg.slice(0, hash);
+    const name = arg.slice(hash + 1);
+    const w = loadWorkload(path.resolve(file));
+    const l = w.layers.find((x) => x.name === name);
+    if (!l) throw new InputError(file, 'layers', `no layer named "${name}"`);
+    return l;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(arg);
+  } catch (e) {
+    throw new InputError('--layer', '', `malformed JSON: ${(e as Error).message}`);
+  }
+  const obj = { name: 'layer', ...(json as object) };
+  const w = parseWorkload('--layer', { schema: 'mcmsim/workload@1', name: 'cli', layers: [obj] });
+  return w.layers[0];
+}
+
+function arraySize(args: CostArgs, kind: ChipletKind): [number, number] {
+  if (args.array) {
+    const m = /^(\d+)x(\d+)$/.exec(args.array);
+    if (!m || +m[1] < 1 || +m[2] < 1) throw new InputError('--array', '', `expected ROWSxCOLS, got "${args.array}"`);
+    return [+m[1], +m[2]];
+  }
+  if (args.pes !== undefined) {
+    const side = Math.round(Math.sqrt(args.pes));
+    if (side < 1 || side * side !== args.pes) throw new InputError('--pes', '', `${args.pes} is not a square number; use --array ROWSxCOLS`);
+    return [side, side];
+  }
+  return [kind.peRows, kind.peCols];
+}
+
+export function costOfLayer(args: CostArgs): CostResult {
+  const layer = parseLayerArg(args.layer);
+  const base = loadPackage(args.package);
+  const df = args.dataflow as Dataflow;
+  const baseKind = base.kinds.find((k) => k.dataflow === df) ?? base.kinds[0];
+  const [peRows, peCols] = arraySize(args, baseKind);
+  if (!Number.isInteger(args.samples) || args.samples < 1) throw new InputError('--samples', '', 'must be a positive integer');
+  if (args.buffer !== undefined && (!Number.isInteger(args.buffer) || args.buffer < 64)) throw new InputError('--buffer', '', 'must be an integer >= 64');
+  const kind: ChipletKind = { ...baseKind, name: df, dataflow: df, peRows, peCols, bufferBytes: args.buffer ?? baseKind.bufferBytes };
+  // A one-chiplet package with one DRAM channel attached to it.
+  const pkg: Package = {
+    ...base, name: 'single', rows: 1, cols: 1, kinds: [kind], chiplets: [{ index: 0, id: 'c0_0', row: 0, col: 0, kind }],
+    dram: { ...base.dram, channels: [{ index: 0, id: 'dram0', chiplet: 0 }] },
+  };
+  const plan = planLayer(layer.shape, kind, args.samples, pkg.elementBytes);
+  if (typeof plan === 'string') throw new InputError('--layer', '', `cannot run on this chiplet: it ${plan}`);
+  const topo = new Topology(pkg);
+  const dram = topo.dramReadPath(0);
+  const job = {
+    plan, chiplet: 0, weightSources: plan.weightBytes ? [{ path: dram, weight: 1 }] : [], inputSources: [{ path: dram, weight: 1 }],
+    storePath: topo.dramWritePath(0),
+  } as unknown as Job;
+  const counts = newCounts(topo);
+  const latencyPs = jobLatencyPs(job, topo, counts);
+  const cyclePs = psPerCycle(kind.clockMHz);
+  const latencyCycles = Math.ceil(latencyPs / cyclePs);
+  return {
+    layer: layer.name === 'layer' ? args.layer : layer.name, dataflow: df, peRows, peCols, samples: args.samples,
+    macs: plan.macs, vectorOps: plan.vectorOps, kParts: plan.kParts, nParts: plan.nParts, computeCycles: plan.computeCycles,
+    latencyCycles, bound: latencyCycles > plan.computeCycles * 1.05 ? 'memory' : 'compute', utilization: plan.utilization,
+    weightLoadBytes: plan.weightLoadBytes, inputLoadBytes: plan.inputLoadBytes, outputBytes: plan.outputBytes,
+    bufferAccessBytes: plan.bufferAccessBytes, dramBytes: counts.resourceBytes[topo.resources.length - 1],
+    energy: energyOf(pkg, topo, counts, latencyPs),
+  };
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/env -S npx ts-node --transpile-only
+/**
+ * mcmsim command line. The only place that reads argv, prints or exits. Input errors become
+ * one line on stderr and exit code 2; library code only throws.
+ */
+import * as path from 'path';
+import yargs, { Argv } from 'yargs';
+import { InputError } from '../spec/errors';
+import { evaluate, Evaluation, loadInputs, loadScheduleWithInputs, makeSchedule, STRATEGIES, Strategy } from '../pipeline';
+import { scheduleToJson } from '../spec/schedule';
+import { jobsCsv, jobsText, pct, summaryText, table } from '../report/format';
+import { writeFileAtomic } from './files';
+import { costOfLayer } from './cost';
+import { openSinks } from './sinks';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
+const DEFAULT_PACKAGE = path.join(ROOT, 'models/packages/het_3x3.json');
+
+interface Common {
+  json: boolean;
+  quiet: boolean;
+  seed: string;
+}
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+function progress(args: Common, text: string): void {
+  if (!args.quiet && process.stderr.isTTY) process.stderr.write(text + '\n');
+}
+
+function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extra: Record<string, unknown>): void {
+  const c = ev.comparison;
+  const eventsPerSec = ev.sim.events / Math.max(ev.wallMs / 1000, 1e-9);
+  if (args.json) {
+    const { rows, ...totals } = c;
+    out(JSON.stringify({ ...extra, ...totals, simWallMs: ev.wallMs, eventsPerSecond: Math.round(eventsPerSec), ...(args.jobs ? { rows } : {}) }, null, 2));
+    return;
+  }
+  const p = ev.program.pkg;
+  const mix = [...new Set(p.chiplets.map((x) => x.kind.dataflow))].map((d) => `${p.chiplets.filter((x) => x.kind.dataflow === d).length} ${d}`).join(', ');
+  out(`scenario ${c.scenario} (${ev.program.scenario.models.map((m) => `${m.name} x${m.batch}`).join(', ')}; ${c.jobs} jobs)`);
+  out(`package  ${c.package} (${p.rows}x${p.cols}: ${mix}), schedule ${extra.strategy ?? ''}`.trimEnd());
+  out('');
+  out(summaryText(c));
+  out('');
+  out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)} (|sim - ana| / ana)`);
+  out(`simulation: ${c.events} events in ${ev.wallMs.toFixed(1)} ms (${(eventsPerSec / 1e6).toFixed(2)} M events/s), fingerprint ${c.fingerprint}`);
+  if (args.jobs) {
+    out('');
+    out(jobsText(c));
+  }
+  for (const [k, v] of Object.entries(extra)) if (k !== 'strategy' && v) out(`${k}: ${v}`);
+}
+
+async function cmdRun(args: Common & { scenario: string; package: string; strategy: Strategy; trace?: string; chromeTrace?: string; scheduleOut?: string; jobs: boolean }) {
+  const inputs = loadInputs(args.scenario, args.package);
+  progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
+  const schedule = makeSchedule(inputs, args.strategy);
+  if (args.scheduleOut) writeFileAtomic(args.scheduleOut, scheduleToJson(schedule, args.scenario, args.package, args.scheduleOut));
+  progress(args, `simulating ${schedule.jobs.length} jobs...`);
+  const sinks = openSinks(args.trace, args.chromeTrace);
+  const ev = await evaluate(schedule, inputs, sinks);
+  printEvaluation(args, ev, { strategy: args.strategy, schedule: args.scheduleOut, trace: args.trace, chromeTrace: args.chromeTrace });
+}
+
+async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; jobs: boolean }) {
+  const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
+  const sinks = openSinks(args.trace, args.chromeTrace);
+  const ev = await evaluate(schedule, inputs, sinks);
+  printEvaluation(args, ev, { strategy: schedule.strategy, trace: args.trace, chromeTrace: args.chromeTrace });
+}
+
+function cmdSchedule(args: Common & { scenario: string; package: string; strategy: Strategy; out: string }) {
+  const inputs = loadInputs(args.scenario, args.package);
+  progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
+  const schedule = makeSchedule(inputs, args.strategy);
+  writeFileAtomic(args.out, scheduleToJson(schedule, args.scenario, args.package, args.out));
+  if (args.json) out(JSON.stringify({ schedule: args.out, strategy: args.strategy, jobs: schedule.jobs.length }));
+  else out(`wrote ${args.out}: ${schedule.jobs.length} jobs (${args.strategy})`);
+}
+
+async function cmdValidate(args: Common & { schedule?: string; scenario: string; package: string; strategy: Strategy; format: string }) {
+  let ev: Evaluation;
+  if (args.schedule) {
+    const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
+    ev = await evaluate(schedule, inputs);
+  } else {
+    const inputs = loadInputs(args.scenario, args.package);
+    ev = await evaluate(makeSchedule(inputs, args.strategy), inputs);
+  }
+  const c = ev.comparison;
+  const format = args.json ? 'json' : args.format;
+  if (format === 'json') out(JSON.stringify(c, null, 2));
+  else if (format === 'csv') process.stdout.write(jobsCsv(c));
+  else {
+    out(jobsText(c));
+    out('');
+    out(summaryText(c));
+    out('');
+    out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)}`);
+  }
+}
+
+function cmdCost(args: Common & { layer: string; dataflow: string; pes?: number; array?: string; buffer?: number; samples: number; package: string }) {
+  const r = costOfLayer(args);
+  if (args.json) {
+    out(JSON.stringify(r, null, 2));
+    return;
+  }
+  out(`layer ${r.layer} on a ${r.peRows}x${r.peCols} ${r.dataflow} chiplet, ${r.samples} sample(s)`);
+  out(table(['', 'value'], [
+    ['MACs', r.macs], ['vector ops', r.vectorOps], ['tiles (K x N)', `${r.kParts} x ${r.nParts}`], ['compute cycles', r.computeCycles],
+    ['PE utilisation', `${(r.utilization * 100).toFixed(2)}%`], ['latency cycles (DRAM-bound incl.)', r.latencyCycles],
+    ['bound', r.bound], ['weight bytes loaded', r.weightLoadBytes], ['input bytes loaded', r.inputLoadBytes], ['output bytes', r.outputBytes],
+    ['buffer bytes accessed', r.bufferAccessBytes], ['DRAM bytes', r.dramBytes], ['energy compute (pJ)', r.energy.computePj.toFixed(1)],
+    ['energy buffer (pJ)', r.energy.bufferPj.toFixed(1)], ['energy DRAM (pJ)', r.energy.dramPj.toFixed(1)], ['energy static (pJ)', r.energy.staticPj.toFixed(1)],
+    ['energy total (pJ)', r.energy.totalPj.toFixed(1)],
+  ]));
+}
+
+export function buildCli(argv: string[]): Argv {
+  const common = (y: Argv) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
+      .option('seed', { type: 'string', default: '1', describe: 'seed for every random choice' });
+  const io = (y: Argv) =>
+    y
+      .option('scenario', { type: 'string', default: DEFAULT_SCENARIO, describe: 'scenario JSON' })
+      .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package JSON' })
+      .option('strategy', { choices: STRATEGIES, default: 'greedy' as Strategy, describe: 'scheduler' });
+  const traces = (y: Argv) =>
+    y
+      .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
+      .option('chrome-trace', { type: 'string', describe: 'write a Chrome JSON trace' })
+      .option('jobs', { type: 'boolean', default: false, describe: 'also print every job' });
+  return yargs(argv)
+    .scriptName('mcmsim')
+    .strict()
+    .command('run', 'schedule and simulate a scenario (default: the built-in one), print the summary, write a trace', (y) =>
+      traces(io(common(y))).option('schedule-out', { type: 'string', describe: 'also write the schedule' }).option('trace', { default: path.join('traces', 'out', 'run.pftrace') }).option('no-trace', { type: 'boolean', describe: 'write no trace' }),
+    )
+    .command('schedule', 'schedule a scenario on a package and write the schedule file', (y) => io(common(y)).option('out', { type: 'string', demandOption: true, describe: 'schedule file to write' }))
+    .command('simulate', 'replay a schedule file in the discrete-event simulator', (y) => traces(common(y)).option('schedule', { type: 'string', demandOption: true }))
+    .command('validate', 'analytical vs simulated, per job and for the scenario', (y) =>
+      io(common(y)).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text' }),
+    )
+    .command('cost', 'analytical cost of one layer on one chiplet', (y) =>
+      common(y)
+        .option('layer', { type: 'string', demandOption: true, describe: 'layer as JSON (workload layer syntax) or file.json#layerName' })
+        .option('dataflow', { choices: ['ws', 'os', 'rs'], demandOption: true })
+        .option('pes', { type: 'number', describe: 'PE count (a square array)' })
+        .option('array', { type: 'string', describe: 'PE array as ROWSxCOLS' })
+        .option('buffer', { type: 'number', describe: 'buffer bytes' })
+        .option('samples', { type: 'number', default: 1 })
+        .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
+    )
+    .demandCommand(1, 'name a command')
+    .help()
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UsageError(msg);
+    });
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const args = (await buildCli(argv).parseAsync()) as any;
+    const cmd = String(args._[0]);
+    if (cmd === 'run') {
+      const a = args as never as Parameters<typeof cmdRun>[0] & { noTrace?: boolean };
+      if (a.noTrace) a.trace = undefined;
+      await cmdRun(a);
+    } else if (cmd === 'simulate') await cmdSimulate(args);
+    else if (cmd === 'schedule') cmdSchedule(args);
+    else if (cmd === 'validate') await cmdValidate(args);
+    else if (cmd === 'cost') cmdCost(args);
+    else throw new UsageError(`unknown command "${cmd}"`);
+    return 0;
+  } catch (e) {
+    if (e instanceof InputError || e instanceof UsageError) {
+      process.stderr.write(`mcmsim: error: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err && err.code && err.syscall) {
+      // Output files we cannot write: a user error, not a bug.
+      process.stderr.write(`mcmsim: error: ${err.path ?? ''}: ${err.code} (${err.syscall})\n`);
+      return 2;
+    }
+    process.stderr.write(`mcmsim: internal error: ${(e as Error).message}\n${process.env.MCMSIM_DEBUG ? (e as Error).stack + '\n' : ''}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * Library entry points that chain the modules the way the CLI and scripts use them:
+ * load inputs -> schedule -> lower -> estimate and simulate -> compare.
+ */
+import { loadPackage } from './spec/package';
+import { loadScenario } from './spec/scenario';
+import { loadSchedule, resolveFromSchedule } from './spec/schedule';
+import { Package, Scenario, Schedule, ScheduleJob } from './spec/types';
+import { InputError } from './spec/errors';
+import { Topology } from './cost/topology';
+import { lowerSchedule, Program } from './cost/program';
+import { estimateProgram, Estimate } from './cost/estimate';
+import { scheduleGreedy } from './sched/greedy';
+import { simulate, SimResult } from './hw/replay';
+import { compare, Comparison } from './report/compare';
+import { TraceSink } from './trace/sink';
+
+export const STRATEGIES = ['greedy'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export interface Inputs {
+  scenario: Scenario;
+  pkg: Package;
+}
+
+export function loadInputs(scenarioFile: string, packageFile: string): Inputs {
+  return { scenario: loadScenario(scenarioFile), pkg: loadPackage(packageFile) };
+}
+
+export function makeSchedule(inputs: Inputs, strategy: Strategy, file = '(generated)'): Schedule {
+  const topo = new Topology(inputs.pkg);
+  let jobs: ScheduleJob[];
+  switch (strategy) {
+    case 'greedy':
+      jobs = scheduleGreedy(inputs.scenario, inputs.pkg, topo).jobs;
+      break;
+  }
+  return { file, strategy, scenarioPath: inputs.scenario.file, packagePath: inputs.pkg.file, jobs };
+}
+
+/** Loads a schedule file with the scenario and package it names. */
+export function loadScheduleWithInputs(file: string): { schedule: Schedule } & Inputs {
+  const schedule = loadSchedule(file);
+  const load = <T>(p: string, field: string, f: (x: string) => T): T => {
+    try {
+      return f(resolveFromSchedule(schedule, p));
+    } catch (e) {
+      if (e instanceof InputError && e.detail === 'file not found') throw new InputError(file, field, `"${p}" not found (resolved to ${e.file})`);
+      throw e;
+    }
+  };
+  return {
+    schedule,
+    scenario: load(schedule.scenarioPath, 'scenario', loadScenario),
+    pkg: load(schedule.packagePath, 'package', loadPackage),
+  };
+}
+
+export interface Evaluation {
+  program: Program;
+  estimate: Estimate;
+  sim: SimResult;
+  comparison: Comparison;
+  wallMs: number;
+}
+
+export async function evaluate(schedule: Schedule, inputs: Inputs, sink: TraceSink | null = null): Promise<Evaluation> {
+  const program = lowerSchedule(schedule, inputs.scenario, inputs.pkg);
+  const estimate = estimateProgram(program);
+  const t0 = process.hrtime.bigint();
+  const sim = await simulate(program, { sink });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { program, estimate, sim, comparison: compare(program, estimate, sim), wallMs };
+}

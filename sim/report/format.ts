@@ -1,0 +1,46 @@
+/** Text tables for the CLI. Numbers are formatted here and nowhere else. */
+import { Comparison } from './compare';
+import { Energy } from '../cost/energy';
+
+export const ms = (ps: number) => (ps / 1e9).toFixed(4);
+export const mj = (pj: number) => (pj / 1e9).toFixed(4);
+export const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%` : 'n/a');
+export const sci = (x: number) => x.toExponential(4);
+
+export function table(header: string[], rows: (string | number)[][], alignLeft = 1): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const w = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells
+    .map((r) => r.map((c, i) => (i < alignLeft ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ').trimEnd())
+    .join('\n');
+}
+
+function energyRows(a: Energy, s: Energy): string[][] {
+  const parts: [string, keyof Energy][] = [
+    ['  compute (MAC, vector)', 'computePj'], ['  buffer (SRAM)', 'bufferPj'], ['  NoP', 'nopPj'], ['  DRAM', 'dramPj'],
+    ['  static (leakage)', 'staticPj'],
+  ];
+  return [['energy (mJ)', mj(a.totalPj), mj(s.totalPj), pct((s.totalPj - a.totalPj) / a.totalPj)],
+    ...parts.map(([n, k]) => [n, mj(a[k]), mj(s[k]), a[k] === 0 ? '' : pct((s[k] - a[k]) / a[k])])];
+}
+
+export function summaryText(c: Comparison): string {
+  const rows = [
+    ['latency (ms)', ms(c.analytical.latencyPs), ms(c.simulated.latencyPs), pct(c.latencyError)],
+    ...energyRows(c.analytical.energy, c.simulated.energy),
+    ['EDP (J*s)', sci(c.analytical.edpJs), sci(c.simulated.edpJs), pct(c.edpError)],
+  ];
+  return table(['', 'analytical', 'simulated', 'sim vs ana'], rows);
+}
+
+export function jobsText(c: Comparison, limit = Infinity): string {
+  const rows = c.rows.slice(0, limit).map((r) => [
+    r.job, r.chiplet, r.dataflow, r.tiles, (r.utilization * 100).toFixed(1), (r.analyticalPs / 1e6).toFixed(3), (r.simulatedPs / 1e6).toFixed(3), pct(r.error),
+  ]);
+  return table(['job', 'chiplet', 'df', 'tiles', 'util%', 'ana (us)', 'sim (us)', 'error'], rows);
+}
+
+export function jobsCsv(c: Comparison): string {
+  const head = 'job,chiplet,dataflow,tiles,utilization,analytical_ps,simulated_ps,error';
+  return [head, ...c.rows.map((r) => [r.job, r.chiplet, r.dataflow, r.tiles, r.utilization, r.analyticalPs, r.simulatedPs, r.error].join(','))].join('\n') + '\n';
+}
