@@ -1,0 +1,65 @@
+import { planLayer, share, tileLoad, LayerPlan } from '../../sim/cost/plan';
+import { testPackage, testWorkload } from '../helpers';
+
+// conv 3x3, 16 -> 32 channels, 16x16 input, pad 1, stride 1: P = Q = 16.
+const conv = testWorkload('w', [
+  { name: 'conv', op: 'conv2d', inChannels: 16, inHeight: 16, inWidth: 16, outChannels: 32, kernel: 3, pad: 1 },
+]).layers[0].shape;
+
+function plan(df: 'ws' | 'os' | 'rs', bufferBytes = 1 << 20, samples = 1): LayerPlan {
+  const pkg = testPackage({ grid: [[df]], kinds: { [df]: { bufferBytes } } });
+  const p = planLayer(conv, pkg.chiplets[0].kind, samples, 1);
+  if (typeof p === 'string') throw new Error(p);
+  return p;
+}
+
+describe('LayerPlan: one conv layer on one 8x8 chiplet (numbers derived by hand)', () => {
+  test('shape: MACs = K*C*R*S*P*Q = 32*16*9*256', () => {
+    expect(conv.p).toBe(16);
+    expect(conv.q).toBe(16);
+    expect(conv.macsPerSample).toBe(1179648);
+  });
+  test('ws: ceil(16/8)*ceil(32/8)*3*3*16*16 = 18432 cycles, full utilisation', () => {
+    const p = plan('ws');
+    expect(p.tiles).toBe(1);
+    expect(p.computeCycles).toBe(18432);
+    expect(p.utilization).toBeCloseTo(1, 12);
+  });
+  test('os: ceil(16/8)*ceil(16/8)*32*16*9 = 18432 cycles', () => {
+    expect(plan('os').computeCycles).toBe(18432);
+  });
+  test('rs: 2 filter-row sets (floor(8/3)); ceil(32/2)*ceil(16/8)*16*3*16 = 24576 cycles, 75%', () => {
+    const p = plan('rs');
+    expect(p.computeCycles).toBe(24576);
+    expect(p.utilization).toBeCloseTo(0.75, 12);
+  });
+  test('bytes: W = 4608, I = 4096, O = 8192; buffer accesses for ws', () => {
+    const p = plan('ws');
+    expect([p.weightBytes, p.inputBytes, p.outputBytes]).toEqual([4608, 4096, 8192]);
+    // fills (W + I) + 2 O + array reads: cycles * min(C, rows) + W = 18432*8 + 4608
+    expect(p.bufferAccessBytes).toBe(4608 + 4096 + 2 * 8192 + 18432 * 8 + 4608);
+  });
+  test('a 16 KiB buffer (4 KiB per tile) forces tiling; loads sum to the plan totals', () => {
+    const p = plan('ws', 16384);
+    expect(p.tiles).toBeGreaterThan(1);
+    expect(p.tileBytes).toBeLessThanOrEqual(4096);
+    const tl = { weightBytes: 0, inputBytes: 0, outputBytes: 0 };
+    let w = 0, i = 0, o = 0;
+    for (let t = 0; t < p.tiles; t++) {
+      tileLoad(p, t, tl);
+      w += tl.weightBytes; i += tl.inputBytes; o += tl.outputBytes;
+    }
+    expect([w, i, o]).toEqual([p.weightLoadBytes, p.inputLoadBytes, p.outputBytes]);
+    // Halo rows make the tiled input larger than the untiled 4096 bytes.
+    expect(p.inputBytes).toBeGreaterThanOrEqual(4096);
+  });
+  test('a buffer too small for one output row and channel is reported, not planned', () => {
+    const pkg = testPackage({ kinds: { ws: { bufferBytes: 256 } } });
+    expect(typeof planLayer(conv, pkg.chiplets[0].kind, 1, 1)).toBe('string');
+  });
+  test('share() splits exactly', () => {
+    const parts = [0, 1, 2].map((i) => share(10, 3, i));
+    expect(parts).toEqual([3, 3, 4]);
+    expect(parts.reduce((a, b) => a + b)).toBe(10);
+  });
+});
