@@ -117,11 +117,25 @@ function pool(m: Model, name: string, x: Fmap, k: Pair, stride: Pair, pad: Pair 
 
 const globalAvgPool = (m: Model, name: string, x: Fmap): Fmap => pool(m, name, x, [x.h, x.w], 1);
 
+/**
+ * An input list cannot mix the model input ([]) with producer layers, so an eltwise operand that
+ * is the model input (a residual around the first block) is dropped from `inputs`; `operands`
+ * then keeps the vector-op count right.
+ */
+function eltwiseFields(elements: number, xs: { from: string[] }[]): Fields {
+  const fields: Fields = { elements };
+  if (xs.length > 1 && xs.some((x) => x.from.length === 0)) fields.operands = xs.length;
+  return fields;
+}
+
+const modelInputNote = (xs: { from: string[] }[]): string | undefined =>
+  xs.length > 1 && xs.some((x) => x.from.length === 0) ? 'one operand is the model input (not listed in inputs)' : undefined;
+
 /** Element-wise sum of equally shaped feature maps (residual / skip add). */
 function addMaps(m: Model, name: string, ...xs: Fmap[]): Fmap {
   const [a] = xs;
   if (xs.some((x) => x.c !== a.c || x.h !== a.h || x.w !== a.w)) throw new Error(`${m.name}/${name}: shape mismatch`);
-  m.add(name, 'eltwise', xs.flatMap((x) => x.from), { elements: a.c * a.h * a.w });
+  m.add(name, 'eltwise', xs.flatMap((x) => x.from), eltwiseFields(a.c * a.h * a.w, xs), modelInputNote(xs));
   return { from: [name], c: a.c, h: a.h, w: a.w };
 }
 
@@ -147,7 +161,8 @@ function fc(m: Model, name: string, x: Seq, out: number, note?: string): Seq {
 /** Vector op over a sequence (residual add + layernorm, softmax, ...). */
 function seqEltwise(m: Model, name: string, xs: Seq[], note?: string): Seq {
   const [a] = xs;
-  m.add(name, 'eltwise', xs.flatMap((x) => x.from), { elements: a.tokens * a.features }, note);
+  const fields = eltwiseFields(a.tokens * a.features, xs);
+  m.add(name, 'eltwise', xs.flatMap((x) => x.from), fields, [note, modelInputNote(xs)].filter((n) => n).join('; '));
   return { from: [name], tokens: a.tokens, features: a.features };
 }
 
@@ -467,14 +482,16 @@ function speechRecognition(): Model {
   const m = new Model(
     'speech_recognition',
     'XRBench (Kwon et al., MLSys 2023) speech recognition task (Emformer RNN-T: Shi et al., "Emformer: Efficient Memory Transformer Based Acoustic Model for Low Latency Streaming Speech Recognition", ICASSP 2021, arXiv:2010.10759); RNN-T: Graves, arXiv:1211.3711',
-    'Scaled-down transformer transducer: a 2.56 s window of 256 80-dim log-mel frames, stacked 4x to 64 encoder frames, a 320->256 input projection, 4 transformer layers (hidden 256, 4 heads, FFN 1024), a 1-layer LSTM prediction network (hidden 256, 16 label steps; gates as one fc, input = label embedding + previous state) and a joiner (projections to 256, add, fc to a 1024-token vocabulary) for one greedy hypothesis per frame. Emformer memory/right-context caching is not modelled.',
+    'Scaled-down transformer transducer: a 2.56 s window of 256 80-dim log-mel frames, stacked 4x to 64 encoder frames, a 320->256 input projection, 4 transformer layers (hidden 256, 4 heads, FFN 1024), a 1-layer LSTM prediction network (hidden 256, 16 label steps; gates as one fc over [label embedding, previous h], the cell update as eltwise) and a joiner (projections to 256, add, fc to a 1024-token vocabulary) for one greedy hypothesis per frame. Emformer memory/right-context caching is not modelled.',
   );
   let x = fc(m, 'input_proj', { from: [], tokens: 64, features: 320 }, 256);
   for (let l = 0; l < 4; l++) x = transformerBlock(m, `enc${l}`, x, { hidden: 256, heads: 4, ffn: 1024 });
   const enc = x;
-  const lstm = fc(m, 'pred.lstm', { from: [], tokens: 16, features: 512 }, 1024, 'LSTM gates: [embedding 256, h 256] -> 4 x 256');
+  const gates = fc(m, 'pred.lstm', { from: [], tokens: 16, features: 512 }, 4 * 256, 'LSTM gates: [label embedding 256, h 256] -> 4 x 256');
+  const cell = 'pred.lstm_cell';
+  m.add(cell, 'eltwise', gates.from, { elements: 16 * 256, operands: 5 }, 'gate sigmoid/tanh and cell update: 4 gates + previous cell state -> h');
   const je = fc(m, 'joint.enc_proj', enc, 256);
-  const jp = fc(m, 'joint.pred_proj', { from: lstm.from, tokens: 16, features: 256 }, 256);
+  const jp = fc(m, 'joint.pred_proj', { from: [cell], tokens: 16, features: 256 }, 256);
   const sum = seqEltwise(m, 'joint.add', [je, jp], 'encoder frame + prediction state (broadcast), then tanh');
   fc(m, 'joint.out', sum, 1024);
   return m;
