@@ -11,12 +11,21 @@ import { Topology } from './cost/topology';
 import { lowerSchedule, Program } from './cost/program';
 import { estimateProgram, Estimate } from './cost/estimate';
 import { scheduleGreedy } from './sched/greedy';
+import { DEFAULT_SCAR, ScarOptions, ScarResult, scheduleScar } from './sched/scar/scar';
+import { makeRng } from './engine/rng';
 import { simulate, SimResult } from './hw/replay';
 import { compare, Comparison } from './report/compare';
 import { TraceSink } from './trace/sink';
 
-export const STRATEGIES = ['greedy'] as const;
+export const STRATEGIES = ['scar', 'greedy', 'exhaustive'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
+
+export interface ScheduleOptions {
+  strategy: Strategy;
+  seed: string;
+  scar?: Partial<Omit<ScarOptions, 'rng'>>;
+  onProgress?: (message: string) => void;
+}
 
 export interface Inputs {
   scenario: Scenario;
@@ -27,15 +36,33 @@ export function loadInputs(scenarioFile: string, packageFile: string): Inputs {
   return { scenario: loadScenario(scenarioFile), pkg: loadPackage(packageFile) };
 }
 
-export function makeSchedule(inputs: Inputs, strategy: Strategy, file = '(generated)'): Schedule {
+export interface MadeSchedule extends Schedule {
+  /** The SCAR search's own record (windows, choices, its analytical estimate). */
+  scar?: ScarResult;
+}
+
+export function makeSchedule(inputs: Inputs, opts: ScheduleOptions | Strategy, file = '(generated)'): MadeSchedule {
+  const o: ScheduleOptions = typeof opts === 'string' ? { strategy: opts, seed: '1' } : opts;
   const topo = new Topology(inputs.pkg);
   let jobs: ScheduleJob[];
-  switch (strategy) {
+  let scar: ScarResult | undefined;
+  switch (o.strategy) {
     case 'greedy':
       jobs = scheduleGreedy(inputs.scenario, inputs.pkg, topo).jobs;
       break;
+    case 'scar':
+    case 'exhaustive':
+      scar = scheduleScar(inputs.scenario, inputs.pkg, {
+        ...DEFAULT_SCAR,
+        ...(o.strategy === 'exhaustive' ? { segmentations: 'all', search: 'exhaustive', maxEvaluations: 2_000_000 } : {}),
+        ...o.scar,
+        rng: makeRng(o.seed),
+        onProgress: o.onProgress,
+      }, topo);
+      jobs = scar.jobs;
+      break;
   }
-  return { file, strategy, scenarioPath: inputs.scenario.file, packagePath: inputs.pkg.file, jobs };
+  return { file, strategy: o.strategy, scenarioPath: inputs.scenario.file, packagePath: inputs.pkg.file, jobs, scar };
 }
 
 /** Loads a schedule file with the scenario and package it names. */
