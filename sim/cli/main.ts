@@ -6,7 +6,10 @@
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
 import { InputError } from '../spec/errors';
-import { evaluate, Evaluation, loadInputs, loadScheduleWithInputs, makeSchedule, STRATEGIES, Strategy } from '../pipeline';
+import { evaluate, Evaluation, loadInputs, loadScheduleWithInputs, makeSchedule, ScheduleOptions, STRATEGIES, Strategy } from '../pipeline';
+import { DEFAULT_SCAR } from '../sched/scar/scar';
+import { comparePackages, shippedScenarios } from '../report/packages';
+import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../spec/schedule';
 import { jobsCsv, jobsText, pct, summaryText, table } from '../report/format';
 import { writeFileAtomic } from './files';
@@ -29,6 +32,32 @@ function out(text: string): void {
 
 function progress(args: Common, text: string): void {
   if (!args.quiet && process.stderr.isTTY) process.stderr.write(text + '\n');
+}
+
+interface SchedArgs {
+  strategy: Strategy;
+  windows: number;
+  topK: number;
+  search: 'auto' | 'exhaustive' | 'evolutionary';
+  microBatches: number;
+  population: number;
+  generations: number;
+}
+
+function scheduleOptions(args: Common & SchedArgs): ScheduleOptions {
+  const positive = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be a positive integer, got ${v}`);
+    return v;
+  };
+  return {
+    strategy: args.strategy,
+    seed: args.seed,
+    scar: {
+      windows: positive('windows', args.windows), topK: positive('top-k', args.topK), search: args.search,
+      maxMicroBatches: positive('micro-batches', args.microBatches), population: positive('population', args.population), generations: positive('generations', args.generations),
+    },
+    onProgress: (m) => progress(args, m),
+  };
 }
 
 function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extra: Record<string, unknown>): void {
@@ -55,10 +84,10 @@ function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extr
   for (const [k, v] of Object.entries(extra)) if (k !== 'strategy' && v) out(`${k}: ${v}`);
 }
 
-async function cmdRun(args: Common & { scenario: string; package: string; strategy: Strategy; trace?: string; chromeTrace?: string; scheduleOut?: string; jobs: boolean }) {
+async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; scheduleOut?: string; jobs: boolean }) {
   const inputs = loadInputs(args.scenario, args.package);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
-  const schedule = makeSchedule(inputs, args.strategy);
+  const schedule = makeSchedule(inputs, scheduleOptions(args));
   if (args.scheduleOut) writeFileAtomic(args.scheduleOut, scheduleToJson(schedule, args.scenario, args.package, args.scheduleOut));
   progress(args, `simulating ${schedule.jobs.length} jobs...`);
   const sinks = openSinks(args.trace, args.chromeTrace);
@@ -73,23 +102,23 @@ async function cmdSimulate(args: Common & { schedule: string; trace?: string; ch
   printEvaluation(args, ev, { strategy: schedule.strategy, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
-function cmdSchedule(args: Common & { scenario: string; package: string; strategy: Strategy; out: string }) {
+function cmdSchedule(args: Common & SchedArgs & { scenario: string; package: string; out: string }) {
   const inputs = loadInputs(args.scenario, args.package);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
-  const schedule = makeSchedule(inputs, args.strategy);
+  const schedule = makeSchedule(inputs, scheduleOptions(args));
   writeFileAtomic(args.out, scheduleToJson(schedule, args.scenario, args.package, args.out));
   if (args.json) out(JSON.stringify({ schedule: args.out, strategy: args.strategy, jobs: schedule.jobs.length }));
   else out(`wrote ${args.out}: ${schedule.jobs.length} jobs (${args.strategy})`);
 }
 
-async function cmdValidate(args: Common & { schedule?: string; scenario: string; package: string; strategy: Strategy; format: string }) {
+async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string }) {
   let ev: Evaluation;
   if (args.schedule) {
     const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
     ev = await evaluate(schedule, inputs);
   } else {
     const inputs = loadInputs(args.scenario, args.package);
-    ev = await evaluate(makeSchedule(inputs, args.strategy), inputs);
+    ev = await evaluate(makeSchedule(inputs, scheduleOptions(args)), inputs);
   }
   const c = ev.comparison;
   const format = args.json ? 'json' : args.format;
@@ -102,6 +131,15 @@ async function cmdValidate(args: Common & { schedule?: string; scenario: string;
     out('');
     out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)}`);
   }
+}
+
+const PACKAGES_3X3 = ['het_sides_3x3', 'het_cross_3x3', 'ws_3x3', 'os_3x3'].map((n) => path.join(ROOT, 'models/packages', `${n}.json`));
+
+async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string }) {
+  const scenarios = args.scenarios?.length ? args.scenarios : shippedScenarios(ROOT);
+  const packages = args.packages?.length ? args.packages : PACKAGES_3X3;
+  const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap }, (m) => progress(args, m));
+  out(args.json ? JSON.stringify(r, null, 2) : comparisonText(r, args.format === 'md'));
 }
 
 function cmdCost(args: Common & { layer: string; dataflow: string; pes?: number; array?: string; buffer?: number; samples: number; package: string }) {
@@ -127,11 +165,19 @@ export function buildCli(argv: string[]): Argv {
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
       .option('seed', { type: 'string', default: '1', describe: 'seed for every random choice' });
-  const io = (y: Argv) =>
+  const sched = (y: Argv) =>
     y
+      .option('strategy', { choices: STRATEGIES, default: 'scar' as Strategy, describe: 'scheduler: scar (heuristic), greedy (layer by layer), exhaustive (reference for small instances)' })
+      .option('windows', { type: 'number', default: DEFAULT_SCAR.windows, describe: 'scar: time windows' })
+      .option('top-k', { type: 'number', default: DEFAULT_SCAR.topK, describe: 'scar: segmentations kept per model' })
+      .option('search', { choices: ['auto', 'exhaustive', 'evolutionary'], default: 'auto', describe: 'scar: placement search (auto: exhaustive up to 9 chiplets)' })
+      .option('micro-batches', { type: 'number', default: DEFAULT_SCAR.maxMicroBatches, describe: 'scar: most micro-batches per model (pipelining)' })
+      .option('population', { type: 'number', default: DEFAULT_SCAR.population, describe: 'scar: evolutionary population' })
+      .option('generations', { type: 'number', default: DEFAULT_SCAR.generations, describe: 'scar: evolutionary generations' });
+  const io = (y: Argv) =>
+    sched(y)
       .option('scenario', { type: 'string', default: DEFAULT_SCENARIO, describe: 'scenario JSON' })
-      .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package JSON' })
-      .option('strategy', { choices: STRATEGIES, default: 'greedy' as Strategy, describe: 'scheduler' });
+      .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package JSON' });
   const traces = (y: Argv) =>
     y
       .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
@@ -147,6 +193,13 @@ export function buildCli(argv: string[]): Argv {
     .command('simulate', 'replay a schedule file in the discrete-event simulator', (y) => traces(common(y)).option('schedule', { type: 'string', demandOption: true }))
     .command('validate', 'analytical vs simulated, per job and for the scenario', (y) =>
       io(common(y)).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text' }),
+    )
+    .command('compare', 'every scenario on every package: EDP, latency, energy (analytical and simulated), heterogeneous vs homogeneous', (y) =>
+      sched(common(y))
+        .option('scenarios', { type: 'array', string: true, describe: 'scenario files (default: the ten in models/scenarios)' })
+        .option('packages', { type: 'array', string: true, describe: 'package files (default: the 3x3 heterogeneous and homogeneous packages)' })
+        .option('gap', { type: 'boolean', default: false, describe: 'also run the exhaustive reference and report SCAR\'s optimality gap' })
+        .option('format', { choices: ['text', 'md'], default: 'text' }),
     )
     .command('cost', 'analytical cost of one layer on one chiplet', (y) =>
       common(y)
@@ -181,6 +234,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'schedule') cmdSchedule(args);
     else if (cmd === 'validate') await cmdValidate(args);
     else if (cmd === 'cost') cmdCost(args);
+    else if (cmd === 'compare') await cmdCompare(args);
     else throw new UsageError(`unknown command "${cmd}"`);
     return 0;
   } catch (e) {

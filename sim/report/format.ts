@@ -1,6 +1,7 @@
 /** Text tables for the CLI. Numbers are formatted here and nowhere else. */
 import { Comparison } from './compare';
 import { Energy } from '../cost/energy';
+import { PackageComparison } from './packages';
 
 export const ms = (ps: number) => (ps / 1e9).toFixed(4);
 export const mj = (pj: number) => (pj / 1e9).toFixed(4);
@@ -43,4 +44,24 @@ export function jobsText(c: Comparison, limit = Infinity): string {
 export function jobsCsv(c: Comparison): string {
   const head = 'job,chiplet,dataflow,tiles,utilization,analytical_ps,simulated_ps,error';
   return [head, ...c.rows.map((r) => [r.job, r.chiplet, r.dataflow, r.tiles, r.utilization, r.analyticalPs, r.simulatedPs, r.error].join(','))].join('\n') + '\n';
+}
+
+/** Scenario x package table (EDP in J*s, simulated; analytical in brackets) and the averages. */
+export function comparisonText(r: PackageComparison, markdown: boolean): string {
+  const pkgs = r.scenarios[0]?.results.map((x) => x.package) ?? [];
+  const header = ['scenario', ...pkgs.map((p) => `${p} EDP`), 'best het', 'best hom', 'EDP reduction (sim)', 'EDP reduction (ana)'];
+  const rows = r.scenarios.map((s) => [
+    s.scenario, ...s.results.map((x) => sci(x.simulated.edpJs)), s.bestHeterogeneous, s.bestHomogeneous,
+    pct(s.edpReductionSimulated), pct(s.edpReductionAnalytical),
+  ]);
+  const avg = r.averages.map((a) => [`mean ${a.kind} (${a.scenarios})`, ...pkgs.map(() => ''), '', '', pct(a.edpReductionSimulated), pct(a.edpReductionAnalytical)]);
+  const gaps = r.scenarios.flatMap((s) => s.results.filter((x) => x.gap).map((x) => `${s.scenario} on ${x.package}: SCAR ${sci(x.gap!.scarEdpJs)} vs exhaustive ${sci(x.gap!.exhaustiveEdpJs)} J*s, gap ${pct(x.gap!.gap)}${x.gap!.capped ? ' (exhaustive search capped)' : ''}`));
+  let text: string;
+  if (markdown) {
+    const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+    text = [line(header), line(header.map(() => '---')), ...rows.map(line), ...avg.map(line)].join('\n');
+  } else {
+    text = table(header, [...rows, ...avg]);
+  }
+  return [`strategy ${r.strategy}, seed ${r.seed}; EDP in J*s (simulated)`, text, ...gaps].join('\n');
 }

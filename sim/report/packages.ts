@@ -1,0 +1,112 @@
+/**
+ * Heterogeneous vs homogeneous packages: every scenario scheduled and simulated on every
+ * package; per scenario, the EDP reduction of the best heterogeneous package over the best
+ * homogeneous one, (1 - EDP_het / EDP_hom), analytical and simulated; averaged per scenario
+ * kind (datacenter, AR/VR) as the seed paper reports it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { evaluate, makeSchedule, ScheduleOptions } from '../pipeline';
+import { loadPackage } from '../spec/package';
+import { loadScenario } from '../spec/scenario';
+import { Scenario } from '../spec/types';
+
+export interface PackageResult {
+  package: string;
+  heterogeneous: boolean;
+  analytical: { latencyPs: number; energyPj: number; edpJs: number };
+  simulated: { latencyPs: number; energyPj: number; edpJs: number };
+  jobs: number;
+  scheduleMs: number;
+  simulateMs: number;
+  /** SCAR's analytical EDP and the exhaustive reference's, when asked for (optimality gap). */
+  gap?: { scarEdpJs: number; exhaustiveEdpJs: number; gap: number; capped: boolean };
+}
+
+export interface ScenarioComparison {
+  scenario: string;
+  kind: Scenario['kind'];
+  results: PackageResult[];
+  bestHeterogeneous: string;
+  bestHomogeneous: string;
+  /** 1 - EDP(best het) / EDP(best hom). */
+  edpReductionAnalytical: number;
+  edpReductionSimulated: number;
+}
+
+export interface PackageComparison {
+  strategy: string;
+  seed: string;
+  scenarios: ScenarioComparison[];
+  /** Mean EDP reduction per scenario kind. */
+  averages: { kind: string; scenarios: number; edpReductionAnalytical: number; edpReductionSimulated: number }[];
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+export async function comparePackages(
+  scenarioFiles: string[],
+  packageFiles: string[],
+  opts: ScheduleOptions & { gap?: boolean },
+  progress: (msg: string) => void = () => undefined,
+): Promise<PackageComparison> {
+  const pkgs = packageFiles.map((f) => loadPackage(f));
+  const scenarios: ScenarioComparison[] = [];
+  for (const sf of scenarioFiles) {
+    const scenario = loadScenario(sf);
+    const results: PackageResult[] = [];
+    for (let i = 0; i < pkgs.length; i++) {
+      const pkg = pkgs[i];
+      progress(`${scenario.name} on ${pkg.name}...`);
+      const inputs = { scenario, pkg };
+      const t0 = now();
+      const schedule = makeSchedule(inputs, opts);
+      const t1 = now();
+      const ev = await evaluate(schedule, inputs);
+      const c = ev.comparison;
+      const r: PackageResult = {
+        package: pkg.name,
+        heterogeneous: new Set(pkg.chiplets.map((x) => x.kind.dataflow)).size > 1,
+        analytical: { latencyPs: c.analytical.latencyPs, energyPj: c.analytical.energy.totalPj, edpJs: c.analytical.edpJs },
+        simulated: { latencyPs: c.simulated.latencyPs, energyPj: c.simulated.energy.totalPj, edpJs: c.simulated.edpJs },
+        jobs: c.jobs, scheduleMs: t1 - t0, simulateMs: ev.wallMs,
+      };
+      if (opts.gap && schedule.scar) {
+        progress(`${scenario.name} on ${pkg.name}: exhaustive reference...`);
+        const ex = makeSchedule(inputs, { ...opts, strategy: 'exhaustive' });
+        const scarEdp = schedule.scar.energyPj * schedule.scar.latencyPs * 1e-24;
+        const exEdp = ex.scar!.energyPj * ex.scar!.latencyPs * 1e-24;
+        r.gap = { scarEdpJs: scarEdp, exhaustiveEdpJs: exEdp, gap: scarEdp / exEdp - 1, capped: ex.scar!.capped };
+      }
+      results.push(r);
+    }
+    const best = (het: boolean, key: 'analytical' | 'simulated') =>
+      results.filter((r) => r.heterogeneous === het).sort((a, b) => a[key].edpJs - b[key].edpJs)[0];
+    const het = best(true, 'analytical');
+    const hom = best(false, 'analytical');
+    const hetS = best(true, 'simulated');
+    const homS = best(false, 'simulated');
+    scenarios.push({
+      scenario: scenario.name, kind: scenario.kind, results,
+      bestHeterogeneous: het?.package ?? '', bestHomogeneous: hom?.package ?? '',
+      edpReductionAnalytical: het && hom ? 1 - het.analytical.edpJs / hom.analytical.edpJs : NaN,
+      edpReductionSimulated: hetS && homS ? 1 - hetS.simulated.edpJs / homS.simulated.edpJs : NaN,
+    });
+  }
+  const kinds = [...new Set(scenarios.map((s) => s.kind))];
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    strategy: opts.strategy, seed: opts.seed, scenarios,
+    averages: kinds.map((k) => {
+      const ss = scenarios.filter((s) => s.kind === k);
+      return { kind: k, scenarios: ss.length, edpReductionAnalytical: mean(ss.map((s) => s.edpReductionAnalytical)), edpReductionSimulated: mean(ss.map((s) => s.edpReductionSimulated)) };
+    }),
+  };
+}
+
+/** The ten shipped scenarios (everything in models/scenarios except the default). */
+export function shippedScenarios(root: string): string[] {
+  const dir = path.join(root, 'models/scenarios');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'default.json').sort().map((f) => path.join(dir, f));
+}
+
