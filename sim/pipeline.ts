@@ -91,9 +91,14 @@ export interface Evaluation {
   wallMs: number;
 }
 
-export async function evaluate(schedule: Schedule, inputs: Inputs, sink: TraceSink | null = null): Promise<Evaluation> {
+/**
+ * Lowers, estimates and simulates a schedule. Trace sinks are opened by `openSink` only after
+ * the schedule lowered without error, so bad input never leaves a trace file behind.
+ */
+export async function evaluate(schedule: Schedule, inputs: Inputs, openSink: () => TraceSink | null = () => null): Promise<Evaluation> {
   const program = lowerSchedule(schedule, inputs.scenario, inputs.pkg);
   const estimate = estimateProgram(program);
+  const sink = openSink();
   const t0 = process.hrtime.bigint();
   const sim = await simulate(program, { sink });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -84,21 +84,19 @@ function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extr
   for (const [k, v] of Object.entries(extra)) if (k !== 'strategy' && v) out(`${k}: ${v}`);
 }
 
-async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; scheduleOut?: string; jobs: boolean }) {
+async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobs: boolean }) {
   const inputs = loadInputs(args.scenario, args.package);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
   if (args.scheduleOut) writeFileAtomic(args.scheduleOut, scheduleToJson(schedule, args.scenario, args.package, args.scheduleOut));
   progress(args, `simulating ${schedule.jobs.length} jobs...`);
-  const sinks = openSinks(args.trace, args.chromeTrace);
-  const ev = await evaluate(schedule, inputs, sinks);
+  const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets));
   printEvaluation(args, ev, { strategy: args.strategy, schedule: args.scheduleOut, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
-async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; jobs: boolean }) {
+async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobs: boolean }) {
   const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
-  const sinks = openSinks(args.trace, args.chromeTrace);
-  const ev = await evaluate(schedule, inputs, sinks);
+  const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets));
   printEvaluation(args, ev, { strategy: schedule.strategy, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
@@ -182,6 +180,7 @@ export function buildCli(argv: string[]): Argv {
     y
       .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
       .option('chrome-trace', { type: 'string', describe: 'write a Chrome JSON trace' })
+      .option('trace-packets', { type: 'boolean', default: false, describe: 'trace every NoP/DRAM packet (exact link utilisation; larger, slower)' })
       .option('jobs', { type: 'boolean', default: false, describe: 'also print every job' });
   return yargs(argv)
     .scriptName('mcmsim')

@@ -30,9 +30,16 @@ export interface SimOptions {
 
 export async function simulate(prog: Program, opts: SimOptions = {}): Promise<SimResult> {
   const sink = opts.sink ?? null;
-  if (sink) sink.begin({ pkg: prog.pkg, topology: prog.topology, jobs: prog.jobs });
-  const r = simulateCore(prog, sink, opts.fingerprint ?? true);
-  if (sink) await sink.end(r.makespanPs);
+  if (!sink) return simulateCore(prog, null, opts.fingerprint ?? true);
+  sink.begin({ pkg: prog.pkg, topology: prog.topology, jobs: prog.jobs });
+  let r: SimResult;
+  try {
+    r = simulateCore(prog, sink, opts.fingerprint ?? true);
+  } catch (e) {
+    sink.abort(e);
+    throw e;
+  }
+  await sink.end(r.makespanPs);
   return r;
 }
 

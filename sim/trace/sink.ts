@@ -27,6 +27,8 @@ export interface TraceSink {
   packet(resource: number, jobIndex: number, startPs: number, endPs: number, bytes: number): void;
   /** The run ended at makespanPs; flush and close. */
   end(makespanPs: number): Promise<void>;
+  /** The run failed: drop everything written (no partial output file). */
+  abort(reason: unknown): void;
 }
 
 /** Fans one stream of calls out to several sinks. */
@@ -48,6 +50,17 @@ export class TeeSink implements TraceSink {
     for (const s of this.sinks) if (s.wantsPackets) s.packet(r, j, a, b, bytes);
   }
   async end(makespanPs: number): Promise<void> {
-    for (const s of this.sinks) await s.end(makespanPs);
+    // If one sink fails, the others are aborted so no partial file survives.
+    for (let i = 0; i < this.sinks.length; i++) {
+      try {
+        await this.sinks[i].end(makespanPs);
+      } catch (e) {
+        for (const s of this.sinks.slice(i + 1)) s.abort(e);
+        throw e;
+      }
+    }
+  }
+  abort(reason: unknown): void {
+    for (const s of this.sinks) s.abort(reason);
   }
 }

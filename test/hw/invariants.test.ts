@@ -44,6 +44,7 @@ class Tiles implements TraceSink {
     this.packets.push({ r, start, end });
   }
   async end(): Promise<void> {}
+  abort(): void {}
 }
 
 function noOverlap(intervals: { start: number; end: number }[]): boolean {

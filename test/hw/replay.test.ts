@@ -15,6 +15,7 @@ class Recorder implements TraceSink {
     if (lane === 'load') this.loads.push({ job, start, end, bytes });
   }
   packet(): void {}
+  abort(): void {}
   async end(): Promise<void> {}
 }
 

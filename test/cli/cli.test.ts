@@ -1,0 +1,109 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { main } from '../../sim/cli/main';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SMALL = path.join(ROOT, 'test/golden/small');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-cli-'));
+
+/** Runs the CLI in this process; returns exit code, stdout and stderr. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    const code = await main(argv);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+const small = ['--scenario', path.join(SMALL, 'scenario.json'), '--package', path.join(SMALL, 'package.json'), '--quiet'];
+
+describe('mcmsim CLI', () => {
+  test('run --json: EDP = energy x latency, dynamic energy equal in both models', async () => {
+    const r = await cli('run', ...small, '--no-trace', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.strategy).toBe('scar');
+    expect(j.simulated.edpJs).toBeCloseTo(j.simulated.energy.totalPj * j.simulated.latencyPs * 1e-24, 20);
+    expect(j.simulated.energy.dynamicPj).toBe(j.analytical.energy.dynamicPj);
+    expect(j.simulated.latencyPs).toBeGreaterThanOrEqual(j.analytical.latencyPs);
+  });
+
+  test('determinism: same seed, same schedule bytes and same trace bytes', async () => {
+    const files = [1, 2].map((i) => path.join(tmp, `s${i}.json`));
+    for (const f of files) expect((await cli('schedule', ...small, '--search', 'evolutionary', '--seed', '7', '--out', f)).code).toBe(0);
+    expect(fs.readFileSync(files[0], 'utf8')).toBe(fs.readFileSync(files[1], 'utf8'));
+    const traces = [1, 2].map((i) => path.join(tmp, `t${i}.pftrace`));
+    for (const t of traces) expect((await cli('simulate', '--schedule', files[0], '--trace', t, '--quiet')).code).toBe(0);
+    expect(fs.readFileSync(traces[0]).equals(fs.readFileSync(traces[1]))).toBe(true);
+    expect(fs.statSync(traces[0]).size).toBeGreaterThan(1000);
+  });
+
+  test('a written schedule replays to the same result as run', async () => {
+    const f = path.join(tmp, 'replay.json');
+    await cli('schedule', ...small, '--out', f);
+    const a = JSON.parse((await cli('run', ...small, '--no-trace', '--json')).out);
+    const b = JSON.parse((await cli('simulate', '--schedule', f, '--json', '--quiet')).out);
+    expect(b.simulated).toEqual(a.simulated);
+    expect(b.fingerprint).toBe(a.fingerprint);
+  });
+
+  test('bad schedule: one line naming file and field, exit 2, no trace file', async () => {
+    const bad = path.join(tmp, 'bad.json');
+    const sched = JSON.parse(fs.readFileSync(path.join(SMALL, 'schedule.json'), 'utf8'));
+    sched.scenario = path.join(SMALL, 'scenario.json');
+    sched.package = path.join(SMALL, 'package.json');
+    sched.jobs[2].chiplet = 'c7_7';
+    fs.writeFileSync(bad, JSON.stringify(sched));
+    const trace = path.join(tmp, 'never.pftrace');
+    const r = await cli('simulate', '--schedule', bad, '--trace', trace);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain(bad);
+    expect(r.err).toContain('jobs[2].chiplet');
+    expect(fs.existsSync(trace)).toBe(false);
+    expect(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('bad scenario: exit 2 and the output schedule is not written', async () => {
+    const bad = path.join(tmp, 'scen.json');
+    fs.writeFileSync(bad, JSON.stringify({ schema: 'mcmsim/scenario@1', name: 'x', models: [{ workload: path.join(SMALL, 'cnn.json'), batch: 2, bacth: 3 }] }));
+    const outFile = path.join(tmp, 'out.json');
+    const r = await cli('schedule', '--scenario', bad, '--package', path.join(SMALL, 'package.json'), '--out', outFile);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/models\[0\]\.bacth: unknown field/);
+    expect(fs.existsSync(outFile)).toBe(false);
+  });
+
+  test('usage errors exit 2', async () => {
+    expect((await cli('simulate')).code).toBe(2);
+    expect((await cli('run', '--strategy', 'magic')).code).toBe(2);
+    expect((await cli('run', ...small, '--windows', '0')).code).toBe(2);
+  });
+
+  test('cost: the hand-computed conv on an 8x8 WS array', async () => {
+    const layer = JSON.stringify({ op: 'conv2d', inChannels: 16, inHeight: 16, inWidth: 16, outChannels: 32, kernel: 3, pad: 1 });
+    const r = await cli('cost', '--layer', layer, '--dataflow', 'ws', '--array', '8x8', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.computeCycles).toBe(18432);
+    expect(j.macs).toBe(1179648);
+    expect(j.bound).toBe('compute');
+    expect((await cli('cost', '--layer', '{"op":"conv2d"', '--dataflow', 'ws')).code).toBe(2);
+    expect((await cli('cost', '--layer', layer, '--dataflow', 'ws', '--pes', '10')).code).toBe(2);
+  });
+
+  test('the real process: exit code 2 and no stack trace on bad input', () => {
+    const r = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'sim/cli/main.ts'), 'simulate', '--schedule', path.join(tmp, 'missing.json')], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^mcmsim: error: .*missing\.json: \(top level\): file not found\n$/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,474 @@
+/**
+ * PerfettoSink: the .pftrace decodes with the OFFICIAL Perfetto schema (../shared/perfetto,
+ * a test fixture outside the repository) with no unknown field anywhere, and the stream obeys
+ * the rules trace processor relies on (descriptors before use, interning, one sequence,
+ * balanced and nested slices), and its slices, flows and counters match the simulator's numbers.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as protobuf from 'protobufjs';
+import { simulate, SimResult } from '../../sim/hw/replay';
+import { Program } from '../../sim/cost/program';
+import { TeeSink } from '../../sim/trace/sink';
+import { PerfettoSink, PERFETTO_SUBSET_PROTO } from '../../sim/trace/perfetto';
+import { RecordingSink, tinyProgram } from './fixture';
+
+const OFFICIAL = path.resolve(__dirname, '../../../shared/perfetto/perfetto_trace.proto');
+const haveOfficial = fs.existsSync(OFFICIAL);
+if (!haveOfficial) {
+  console.warn(`SKIPPED Perfetto decode tests: official schema not found at ${OFFICIAL} (CI keeps shared/ beside the clone)`);
+}
+const d = haveOfficial ? describe : describe.skip;
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type M = any;
+const has = (m: M, k: string): boolean => m != null && Object.prototype.hasOwnProperty.call(m, k);
+const num = (v: M): number => (typeof v === 'number' ? v : v && typeof v.toNumber === 'function' ? v.toNumber() : Number(v));
+
+/** Paths of every decoded message (recursively) that kept unknown fields. */
+function unknownFields(m: M, where: string, out: string[]): void {
+  if (m === null || typeof m !== 'object' || ArrayBuffer.isView(m)) return;
+  if (Array.isArray(m)) {
+    m.forEach((x, i) => unknownFields(x, `${where}[${i}]`, out));
+    return;
+  }
+  if (m.$unknowns && m.$unknowns.length) out.push(`${where} (${m.$unknowns.length} unknown)`);
+  for (const k of Object.keys(m)) unknownFields(m[k], `${where}.${k}`, out);
+}
+
+/** Splits the file into Trace.packet fields by hand: tag 0x0A, varint length, bytes. */
+function framePackets(buf: Uint8Array): number {
+  let pos = 0;
+  let n = 0;
+  while (pos < buf.length) {
+    if (buf[pos++] !== 0x0a) throw new Error(`byte ${pos - 1}: expected tag 0x0A`);
+    let len = 0;
+    let shift = 0;
+    for (;;) {
+      const b = buf[pos++];
+      len += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (b < 0x80) break;
+    }
+    pos += len;
+    n++;
+  }
+  if (pos !== buf.length) throw new Error(`last packet overruns the file by ${pos - buf.length} bytes`);
+  return n;
+}
+
+interface SliceEv {
+  idx: number; // position in the stream
+  track: number;
+  type: 1 | 2;
+  ts: number;
+  name?: string;
+  ann: Record<string, number | string>;
+  flows: number[];
+  terms: number[];
+}
+interface Slice {
+  begin: SliceEv;
+  endTs: number;
+  depth: number;
+}
+
+/**
+ * Pairs BEGIN/END per track twice: in stream order (what the sink meant) and after a stable
+ * sort by timestamp (what trace processor does). Returns the slices and every mismatch.
+ */
+function pairSlices(events: SliceEv[]): { slices: Slice[]; errors: string[] } {
+  const errors: string[] = [];
+  const byTrack = new Map<number, SliceEv[]>();
+  for (const e of events) {
+    if (!byTrack.has(e.track)) byTrack.set(e.track, []);
+    byTrack.get(e.track)!.push(e);
+  }
+  const slices: Slice[] = [];
+  for (const [track, evs] of byTrack) {
+    const pair = (list: SliceEv[]) => {
+      const partner = new Map<number, SliceEv>();
+      const depth = new Map<number, number>();
+      const stack: SliceEv[] = [];
+      for (const e of list) {
+        if (e.type === 1) {
+          depth.set(e.idx, stack.length);
+          stack.push(e);
+        } else {
+          const b = stack.pop();
+          if (!b) {
+            errors.push(`track ${track}: END at ${e.ts} without BEGIN`);
+            continue;
+          }
+          partner.set(b.idx, e);
+        }
+      }
+      if (stack.length) errors.push(`track ${track}: ${stack.length} BEGIN without END`);
+      return { partner, depth };
+    };
+    const stream = pair(evs);
+    const sorted = pair([...evs].sort((a, b) => a.ts - b.ts || a.idx - b.idx));
+    for (const e of evs) {
+      if (e.type !== 1) continue;
+      const end = stream.partner.get(e.idx);
+      if (!end) continue;
+      if (end.ts < e.ts) errors.push(`track ${track}: slice ${e.name} ends (${end.ts}) before it begins (${e.ts})`);
+      if (sorted.partner.get(e.idx) !== end) errors.push(`track ${track}: slice ${e.name} at ${e.ts} is not properly nested (sorting by time pairs it with another END)`);
+      slices.push({ begin: e, endTs: end.ts, depth: stream.depth.get(e.idx)! });
+    }
+  }
+  return { slices, errors };
+}
+
+d('PerfettoSink', () => {
+  let official: protobuf.Root;
+  let dir: string;
+  let nFile = 0;
+
+  beforeAll(() => {
+    official = protobuf.parse(fs.readFileSync(OFFICIAL, 'utf8'), { keepCase: true }).root;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-perfetto-'));
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const decode = (buf: Uint8Array): M => {
+    const r = protobuf.Reader.create(buf);
+    r.discardUnknown = false;
+    return official.lookupType('perfetto.protos.Trace').decode(r);
+  };
+
+  async function run(opts: { packets?: boolean; chunkBytes?: number } = {}) {
+    const prog: Program = tinyProgram();
+    const file = path.join(dir, `t${nFile++}.pftrace`);
+    const sink = new PerfettoSink(file, opts);
+    const rec = new RecordingSink(opts.packets === true);
+    const sim: SimResult = await simulate(prog, { sink: new TeeSink([sink, rec]) });
+    const buf = fs.readFileSync(file);
+    return { prog, sim, rec, file, buf };
+  }
+
+  test('the subset schema uses the official names, numbers and types', () => {
+    const subset = protobuf.parse(fs.readFileSync(PERFETTO_SUBSET_PROTO, 'utf8'), { keepCase: true }).root;
+    let checked = 0;
+    const visit = (ns: protobuf.NamespaceBase) => {
+      for (const obj of ns.nestedArray) {
+        if (obj instanceof protobuf.Type) {
+          const off = official.lookupType(obj.fullName);
+          for (const f of obj.fieldsArray) {
+            const o = off.fields[f.name];
+            expect(o).toBeDefined();
+            expect([obj.fullName, f.name, f.id, f.type, f.repeated, f.partOf?.name]).toEqual([obj.fullName, f.name, o.id, o.type, o.repeated, o.partOf?.name]);
+            checked++;
+          }
+        } else if (obj instanceof protobuf.Enum) {
+          const off = official.lookupEnum(obj.fullName);
+          for (const [k, v] of Object.entries(obj.values)) expect([obj.fullName, k, off.values[k]]).toEqual([obj.fullName, k, v]);
+        }
+        if (obj instanceof protobuf.Namespace || obj instanceof protobuf.Type) visit(obj as protobuf.NamespaceBase);
+      }
+    };
+    visit(subset);
+    expect(checked).toBeGreaterThan(25);
+  });
+
+  test('the unknown-field check catches a field the official schema lacks', () => {
+    // Trace.packet { timestamp = 5, field 9999 = 1 }: 9999 is not a TracePacket field.
+    const inner = protobuf.Writer.create().uint32((8 << 3) | 0).uint32(5).uint32((9999 << 3) | 0).uint32(1).finish();
+    const buf = Uint8Array.from([0x0a, inner.length, ...inner]);
+    const out: string[] = [];
+    unknownFields(decode(buf), 'trace', out);
+    expect(out).toEqual(['trace.packet[0] (1 unknown)']);
+  });
+
+  test('the nesting check catches crossing slices', () => {
+    const ev = (idx: number, type: 1 | 2, ts: number): SliceEv => ({ idx, track: 1, type, ts, ann: {}, flows: [], terms: [] });
+    // A [0, 10] and B [5, 20] written as two separate slices on one track.
+    expect(pairSlices([ev(0, 1, 0), ev(1, 2, 10), ev(2, 1, 5), ev(3, 2, 20)]).errors.length).toBeGreaterThan(0);
+    expect(pairSlices([ev(0, 1, 0), ev(1, 1, 5), ev(2, 2, 10), ev(3, 2, 20)]).errors).toEqual([]);
+  });
+
+  describe.each([
+    ['tile counters', false],
+    ['packet detail', true],
+  ])('with %s', (_label, packets) => {
+    let r: Awaited<ReturnType<typeof run>>;
+    let trace: M;
+    let pkts: M[];
+    beforeAll(async () => {
+      r = await run({ packets });
+      trace = decode(r.buf);
+      pkts = trace.packet;
+    });
+
+    test('is a stream of Trace.packet fields that decodes with no unknown field', () => {
+      expect(framePackets(r.buf)).toBe(pkts.length);
+      expect(pkts.length).toBeGreaterThan(100);
+      const out: string[] = [];
+      unknownFields(trace, 'trace', out);
+      expect(out).toEqual([]);
+      // Output is complete and atomic: no temporary file left beside it.
+      expect(fs.readdirSync(path.dirname(r.file)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    });
+
+    test('one sequence, incremental state cleared first, names interned before use', () => {
+      const seqs = new Set(pkts.map((p) => p.trusted_packet_sequence_id));
+      expect(seqs.size).toBe(1);
+      expect([...seqs][0]).toBeGreaterThan(0);
+      expect(pkts[0].sequence_flags & 1).toBe(1);
+      for (const p of pkts.slice(1)) expect(p.sequence_flags).toBe(2);
+      const names = new Map<number, string>();
+      let used = 0;
+      for (const p of pkts) {
+        if (p.sequence_flags & 1) names.clear();
+        for (const en of p.interned_data?.event_names ?? []) {
+          expect(names.has(num(en.iid))).toBe(false);
+          names.set(num(en.iid), en.name);
+        }
+        if (has(p, 'track_event') && has(p.track_event, 'name_iid')) {
+          expect(names.has(num(p.track_event.name_iid))).toBe(true);
+          used++;
+        }
+      }
+      expect(used).toBeGreaterThan(0);
+    });
+
+    test('tracks are described before use; process and thread tracks have no parent', () => {
+      const described = new Map<number, M>();
+      const pids = new Set<number>();
+      const tids = new Set<number>();
+      for (const p of pkts) {
+        if (has(p, 'track_descriptor')) {
+          const td = p.track_descriptor;
+          const uuid = num(td.uuid);
+          expect(uuid).toBeGreaterThan(0);
+          expect(described.has(uuid)).toBe(false);
+          described.set(uuid, td);
+          if (has(td, 'process')) {
+            expect(has(td, 'parent_uuid')).toBe(false);
+            expect(td.process.pid).toBeGreaterThan(0);
+            expect(pids.has(td.process.pid)).toBe(false);
+            pids.add(td.process.pid);
+          } else if (has(td, 'thread')) {
+            expect(has(td, 'parent_uuid')).toBe(false);
+            expect(pids.has(td.thread.pid)).toBe(true); // its process was described before
+            const tid = num(td.thread.tid);
+            expect(tids.has(tid) || pids.has(tid)).toBe(false);
+            tids.add(tid);
+            expect(td.thread.thread_name).toBeTruthy();
+          } else {
+            expect(has(td, 'counter')).toBe(true);
+            expect(described.get(num(td.parent_uuid))?.process).toBeDefined();
+          }
+        }
+        if (has(p, 'track_event')) {
+          const td = described.get(num(p.track_event.track_uuid));
+          expect(td).toBeDefined();
+          const isCounter = p.track_event.type === 4;
+          expect(has(td, 'counter')).toBe(isCounter);
+          expect(has(p, 'timestamp')).toBe(true);
+        }
+      }
+      // Chiplet processes are named c<row>_<col> (<dataflow>).
+      const procNames = [...described.values()].filter((t) => has(t, 'process')).map((t) => t.process.process_name);
+      expect(procNames).toEqual(['c0_0 (ws)', 'c0_1 (os)', 'c1_0 (os)', 'c1_1 (ws)', 'NoP', 'DRAM']);
+    });
+
+    function analyse() {
+      const names = new Map<number, string>();
+      const threads = new Map<number, { pid: number; name: string }>();
+      const counters = new Map<number, string>();
+      const events: SliceEv[] = [];
+      const samples = new Map<number, [number, number][]>();
+      pkts.forEach((p, idx) => {
+        for (const en of p.interned_data?.event_names ?? []) names.set(num(en.iid), en.name);
+        if (has(p, 'track_descriptor')) {
+          const td = p.track_descriptor;
+          if (has(td, 'thread')) threads.set(num(td.uuid), { pid: td.thread.pid, name: td.thread.thread_name });
+          if (has(td, 'counter')) counters.set(num(td.uuid), td.name);
+        }
+        if (!has(p, 'track_event')) return;
+        const te = p.track_event;
+        const track = num(te.track_uuid);
+        const ts = num(p.timestamp);
+        if (te.type === 4) {
+          if (!samples.has(track)) samples.set(track, []);
+          samples.get(track)!.push([ts, te.double_counter_value]);
+          return;
+        }
+        const ann: Record<string, number | string> = {};
+        for (const a of te.debug_annotations ?? []) {
+          ann[a.name] = has(a, 'int_value') ? num(a.int_value) : has(a, 'double_value') ? a.double_value : a.string_value;
+        }
+        events.push({
+          idx, track, type: te.type, ts, name: has(te, 'name_iid') ? names.get(num(te.name_iid)) : undefined, ann,
+          flows: (te.flow_ids ?? []).map(num), terms: (te.terminating_flow_ids ?? []).map(num),
+        });
+      });
+      const { slices, errors } = pairSlices(events);
+      return { threads, counters, slices, errors, samples };
+    }
+
+    test('slices are balanced, nested, and match the jobs and tiles the simulator ran', () => {
+      const { threads, slices, errors } = analyse();
+      expect(errors).toEqual([]);
+      const on = (prefix: string, depth: number) => slices.filter((s) => threads.get(s.begin.track)?.name.startsWith(prefix) && s.depth === depth);
+      const jobSlices = on('PE array', 0);
+      expect(jobSlices.length).toBe(r.prog.jobs.length);
+      expect(new Set(jobSlices.map((s) => s.begin.name))).toEqual(new Set(r.prog.jobs.map((j) => j.name)));
+      for (const j of r.prog.jobs) {
+        const s = jobSlices.find((x) => x.begin.name === j.name)!;
+        const t = r.sim.jobs[j.index];
+        expect([j.name, s.begin.ts, s.endTs]).toEqual([j.name, Math.floor(t.startPs / 1000), Math.floor(t.endPs / 1000)]);
+        expect(threads.get(s.begin.track)!.pid).toBe(j.chiplet + 1);
+        expect(s.begin.ann.cycles).toBe(j.plan.computeCycles);
+        expect(s.begin.ann.macs).toBe(j.plan.macs);
+        expect(s.begin.ann.tiles).toBe(j.plan.tiles);
+        expect(s.begin.ann.output_bytes).toBe(j.plan.outputBytes);
+      }
+      // A known job, spelled out: the first conv of model a.
+      const first = jobSlices.find((s) => s.begin.name === 'a/conv1[0:1]')!;
+      expect(first.begin.ts).toBe(0);
+      expect(first.endTs).toBe(Math.floor(r.sim.jobs[0].endPs / 1000));
+      const count = (lane: string) => r.rec.tiles.filter((t) => t.lane === lane).length;
+      expect(on('PE array', 1).length).toBe(count('compute'));
+      expect(on('PE array', 1).every((s) => /^tile \d+$/.test(s.begin.name!))).toBe(true);
+      expect(on('PE array', 2).length).toBe(0);
+      expect(on('load', 0).length).toBe(count('load'));
+      expect(on('store', 0).length).toBe(count('store'));
+      const storeBytes = on('store', 0).reduce((a, s) => a + (s.begin.ann.bytes as number), 0);
+      expect(storeBytes).toBe(r.rec.tiles.filter((t) => t.lane === 'store').reduce((a, t) => a + t.bytes, 0));
+      // This program has two overlapping tile stores on one chiplet: they need a second lane.
+      expect([...threads.values()].some((t) => t.name === 'store 2')).toBe(true);
+    });
+
+    test('flows go from every producer job to each of its consumers', () => {
+      const { slices, threads } = analyse();
+      const onPe = slices.filter((s) => s.depth === 0 && threads.get(s.begin.track)!.name.startsWith('PE array'));
+      const jobs = new Map(onPe.map((s) => [s.begin.name!, s]));
+      expect(jobs.size).toBe(r.prog.jobs.length);
+      const startOf = new Map<number, Slice>();
+      const endOf = new Map<number, Slice>();
+      for (const s of jobs.values()) {
+        for (const f of s.begin.flows) startOf.set(f, s);
+        for (const f of s.begin.terms) endOf.set(f, s);
+      }
+      const edges = r.prog.jobs.reduce((a, j) => a + j.consumers.length, 0);
+      expect(edges).toBeGreaterThan(5);
+      expect(startOf.size).toBe(edges);
+      expect(new Set(endOf.keys())).toEqual(new Set(startOf.keys()));
+      const pairs = new Set<string>();
+      for (const [f, src] of startOf) {
+        const dst = endOf.get(f)!;
+        expect(src.endTs).toBeLessThanOrEqual(dst.begin.ts);
+        pairs.add(`${src.begin.name}->${dst.begin.name}`);
+      }
+      const want = new Set(r.prog.jobs.flatMap((j) => j.consumers.map((c) => `${j.name}->${r.prog.jobs[c].name}`)));
+      expect(pairs).toEqual(want);
+    });
+
+    test('counters integrate to the simulator totals', () => {
+      const { counters, samples } = analyse();
+      const byName = new Map([...counters].map(([uuid, name]) => [name, samples.get(uuid) ?? []]));
+      // Step-function integral over ns; every counter ends with 0.
+      const integral = (s: [number, number][]) => {
+        expect(s.length).toBeGreaterThan(0);
+        expect(s[s.length - 1][1]).toBe(0);
+        let a = 0;
+        for (let i = 0; i + 1 < s.length; i++) {
+          expect(s[i + 1][0]).toBeGreaterThan(s[i][0]);
+          a += s[i][1] * (s[i + 1][0] - s[i][0]);
+        }
+        return a;
+      };
+      const topo = r.prog.topology;
+      for (const res of topo.resources) {
+        if (res.kind === 'dram') {
+          const gbs = integral(byName.get(`${res.name} bandwidth (GB/s)`)!); // GB/s x ns = bytes
+          expect(gbs).toBeCloseTo(r.sim.counts.resourceBytes[res.index], 3);
+        } else {
+          const s = byName.get(`${res.name} utilisation (%)`)!;
+          const busyPs = (integral(s) / 100) * 1000;
+          if (packets) {
+            expect(busyPs).toBeCloseTo(r.sim.resourceBusyPs[res.index], 2);
+            for (const [, v] of s) expect(v).toBeLessThanOrEqual(100 + 1e-9);
+          } else {
+            expect(busyPs).toBeCloseTo((r.sim.counts.resourceBytes[res.index] * 1000) / res.bandwidthGBps, 2);
+          }
+        }
+      }
+      expect(r.sim.counts.resourceBytes.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+      // Power: mW x ns = pJ. Counters run to the makespan rounded up to a whole ns.
+      const endNs = Math.ceil(r.sim.makespanPs / 1000);
+      let pj = 0;
+      for (const [uuid, name] of counters) if (name === 'power (mW)') pj += integral(samples.get(uuid)!);
+      const staticPj = r.prog.pkg.chiplets.reduce((a, c) => a + c.kind.staticPowerMw * endNs, 0);
+      expect(pj).toBeCloseTo(r.sim.energy.computePj + r.sim.energy.bufferPj + staticPj, 3);
+      // Bucket count: between 200 and 400 for this run (width a power-of-two multiple of 1 ns).
+      // (equal neighbours are written once, so the width is the smallest gap between samples).
+      let w = Infinity;
+      for (const s of samples.values()) for (let i = 0; i + 2 < s.length; i++) w = Math.min(w, s[i + 1][0] - s[i][0]);
+      expect(Math.log2(w) % 1).toBe(0);
+      expect(endNs / w).toBeGreaterThan(200);
+      expect(endNs / w).toBeLessThanOrEqual(400);
+    });
+
+    if (packets) {
+      test('packet runs on NoP and DRAM threads carry every byte the fabric moved', () => {
+        const { threads, slices, errors } = analyse();
+        expect(errors).toEqual([]);
+        const nopPid = r.prog.pkg.chiplets.length + 1;
+        const resSlices = slices.filter((s) => threads.get(s.begin.track)!.pid >= nopPid);
+        const bytes = resSlices.reduce((a, s) => a + (s.begin.ann.bytes as number), 0);
+        const packetsSeen = resSlices.reduce((a, s) => a + (s.begin.ann.packets as number), 0);
+        expect(bytes).toBe(r.sim.counts.resourceBytes.reduce((a, b) => a + b, 0));
+        expect(packetsSeen).toBe(r.rec.packets);
+        expect(resSlices.length).toBeLessThan(r.rec.packets); // back-to-back packets of a job merge
+      });
+    } else {
+      test('no packet threads without packet detail', () => {
+        const { threads } = analyse();
+        expect([...threads.values()].filter((t) => t.pid > r.prog.pkg.chiplets.length)).toEqual([]);
+        expect(r.rec.packets).toBe(0);
+      });
+    }
+  });
+
+  test('output does not depend on the write chunk size', async () => {
+    const a = await run({ chunkBytes: 100 });
+    const b = await run({});
+    expect(a.buf.length).toBeGreaterThan(1000);
+    expect(Buffer.compare(a.buf, b.buf)).toBe(0);
+  });
+
+  test('nothing is left behind when the trace is aborted or fails', async () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'abort-'));
+    const prog = tinyProgram();
+    const file = path.join(sub, 'x.pftrace');
+    const sink = new PerfettoSink(file);
+    sink.begin({ pkg: prog.pkg, topology: prog.topology, jobs: prog.jobs });
+    sink.job(0, 0, 1000);
+    expect(fs.readdirSync(sub).length).toBe(1); // the temporary file
+    sink.abort(new Error('simulation failed'));
+    expect(fs.readdirSync(sub)).toEqual([]);
+    await expect(sink.end(1000)).rejects.toThrow('simulation failed');
+    expect(fs.existsSync(file)).toBe(false);
+
+    // A failure inside the sink (a bad job index) deletes the temp file; end() reports it.
+    const sink2 = new PerfettoSink(file);
+    sink2.begin({ pkg: prog.pkg, topology: prog.topology, jobs: prog.jobs });
+    sink2.job(prog.jobs.length + 5, 0, 1000);
+    expect(fs.readdirSync(sub)).toEqual([]);
+    await expect(sink2.end(1000)).rejects.toThrow();
+    expect(fs.existsSync(file)).toBe(false);
+
+    // An existing file is replaced only when the new one is complete.
+    fs.writeFileSync(file, 'old');
+    const sink3 = new PerfettoSink(file);
+    await simulate(prog, { sink: sink3 });
+    expect(fs.readFileSync(file).length).toBeGreaterThan(100);
+    expect(fs.readdirSync(sub)).toEqual(['x.pftrace']);
+  });
+});
