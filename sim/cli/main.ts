@@ -13,7 +13,7 @@ import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../spec/schedule';
 import { jobsCsv, jobsText, pct, summaryText, table } from '../report/format';
 import { writeFileAtomic } from './files';
-import { costOfLayer } from './cost';
+import { costOfLayer } from '../report/layer';
 import { openSinks } from './sinks';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -253,6 +253,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // A closed pipe (e.g. `| head`) ends the output, not the program with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

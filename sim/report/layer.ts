@@ -1,5 +1,5 @@
 /**
- * `mcmsim cost`: one layer on one chiplet, alone. The chiplet kind of the requested dataflow
+ * One layer on one chiplet, alone (the `mcmsim cost` command). The chiplet kind of the requested dataflow
  * comes from --package (the default package's constants), with --pes/--array/--buffer
  * overriding its size; weights and inputs come from a DRAM channel attached to the chiplet and
  * outputs go back to it, so the latency shows whether the layer is compute- or DRAM-bound.
