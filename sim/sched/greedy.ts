@@ -1,17 +1,14 @@
 /**
  * The built-in greedy scheduler: list scheduling, one layer at a time, each layer's whole batch
- * on the chiplet that minimises the job's energy-delay product (energy of the job x its
- * estimated finish time). Models advance round-robin (higher priority first) so they share
- * the package. Uses only the analytical model (sim/cost), with the same data-movement rules as
- * program.ts: producers' outputs come over the NoP when resident, else from DRAM.
+ * on the chiplet that minimises the job's energy-delay product (its dynamic energy plus the
+ * chiplet's leakage over its latency, times its estimated finish time). Models advance
+ * round-robin (higher priority first) so they share the package. Job costs come from the
+ * analytical model through LayerCoster (the data-movement rules of sim/cost/program.ts).
  */
 import { Package, Scenario, ScheduleJob } from '../spec/types';
 import { InputError } from '../spec/errors';
-import { LayerPlan, planLayer } from '../cost/plan';
 import { Topology } from '../cost/topology';
-import { Job, Source } from '../cost/program';
-import { jobLatencyPs } from '../cost/estimate';
-import { energyOf, newCounts } from '../cost/energy';
+import { LayerCoster, OutputLoc } from './scar/layercost';
 
 export interface GreedyResult {
   readonly strategy: 'greedy';
@@ -19,53 +16,41 @@ export interface GreedyResult {
 }
 
 export function scheduleGreedy(scenario: Scenario, pkg: Package, topology = new Topology(pkg)): GreedyResult {
+  const coster = new LayerCoster(pkg, topology);
   const chipletFree = new Float64Array(pkg.chiplets.length);
-  const placed = scenario.models.map((m) => new Map<string, { chiplet: number; endPs: number; plan: LayerPlan }>());
+  const placed = scenario.models.map(() => new Map<string, OutputLoc & { endPs: number }>());
   const jobs: ScheduleJob[] = [];
-  const order = scenario.models.map((m, i) => i).sort((a, b) => scenario.models[b].priority - scenario.models[a].priority || a - b);
+  const order = scenario.models.map((_, i) => i).sort((a, b) => scenario.models[b].priority - scenario.models[a].priority || a - b);
   const next = scenario.models.map(() => 0);
+  const ctxs = scenario.models.map((m) => ({ layers: m.workload.layers, byName: new Map(m.workload.layers.map((l) => [l.name, l])) }));
   let remaining = scenario.models.reduce((s, m) => s + m.workload.layers.length, 0);
   while (remaining > 0) {
     for (const mi of order) {
       const model = scenario.models[mi];
+      const layers = model.workload.layers;
       const li = next[mi];
-      if (li >= model.workload.layers.length) continue;
+      if (li >= layers.length) continue;
       next[mi]++;
       remaining--;
-      const layer = model.workload.layers[li];
-      const consumed = model.workload.layers.some((l) => l.inputs.includes(layer.name));
-      let best: { score: number; chiplet: number; endPs: number; plan: LayerPlan } | undefined;
+      const layer = layers[li];
+      const ctx = ctxs[mi];
+      const consumed = layers.some((l) => l.inputs.includes(layer.name));
+      const producers = (name: string) => placed[mi].get(name);
+      const ready = layer.inputs.reduce((t, n) => Math.max(t, placed[mi].get(n)!.endPs), 0);
+      let best: { score: number; chiplet: number; endPs: number } | undefined;
       for (const ch of pkg.chiplets) {
-        const plan = planLayer(layer.shape, ch.kind, model.batch, pkg.elementBytes);
-        if (typeof plan === 'string') continue;
-        let ready = chipletFree[ch.index];
-        const fromProducers = (names: readonly string[]): Source[] =>
-          names.length === 0
-            ? [{ path: topology.dramReadPath(ch.index), weight: 1 }]
-            : names.map((n) => {
-                const p = placed[mi].get(n)!;
-                ready = Math.max(ready, p.endPs);
-                const resident = p.plan.outputBytes <= p.plan.kind.bufferBytes / 2;
-                const path = !resident ? topology.dramReadPath(ch.index) : p.chiplet === ch.index ? [] : topology.route(p.chiplet, ch.index);
-                return { path, weight: p.plan.outputBytes };
-              });
-        const isMatmul = layer.op === 'matmul';
-        const inputSources = fromProducers(isMatmul ? layer.inputs.slice(0, 1) : layer.inputs);
-        const weightSources = isMatmul ? fromProducers(layer.inputs.slice(-1)) : plan.weightBytes > 0 ? [{ path: topology.dramReadPath(ch.index), weight: 1 }] : [];
-        const storePath = consumed && plan.outputBytes <= ch.kind.bufferBytes / 2 ? null : topology.dramWritePath(ch.index);
-        const candidate = { plan, chiplet: ch.index, weightSources, inputSources, storePath } as unknown as Job;
-        const counts = newCounts(topology);
-        const latency = jobLatencyPs(candidate, topology, counts);
-        const energy = energyOf(pkg, topology, counts, 0).dynamicPj + (ch.kind.staticPowerMw * latency) / 1000;
-        const endPs = ready + latency;
-        const score = energy * endPs;
-        if (!best || score < best.score) best = { score, chiplet: ch.index, endPs, plan };
+        const c = coster.cost(ctx, layer, ch.index, model.batch, producers, false, consumed);
+        if (!Number.isFinite(c.latencyPs)) continue; // does not fit this chiplet's buffer
+        const energyPj = c.dynamicPj + (ch.kind.staticPowerMw * c.latencyPs) / 1000;
+        const endPs = Math.max(ready, chipletFree[ch.index]) + c.latencyPs;
+        const score = energyPj * endPs;
+        if (!best || score < best.score) best = { score, chiplet: ch.index, endPs };
       }
       if (!best) {
         throw new InputError(model.workload.file, `layers[${li}]`, `layer ${model.name}/${layer.name} fits no chiplet's buffer in package ${pkg.name}`);
       }
       chipletFree[best.chiplet] = best.endPs;
-      placed[mi].set(layer.name, best);
+      placed[mi].set(layer.name, { chiplet: best.chiplet, jobSamples: model.batch, endPs: best.endPs });
       jobs.push({ layer: `${model.name}/${layer.name}`, chiplet: pkg.chiplets[best.chiplet].id, samples: [0, model.batch], window: 0 });
     }
   }
