@@ -7,7 +7,7 @@ import * as path from 'path';
 import yargs, { Argv } from 'yargs';
 import { InputError } from '../spec/errors';
 import { evaluate, Evaluation, loadInputs, loadScheduleWithInputs, makeSchedule, ScheduleOptions, STRATEGIES, Strategy } from '../pipeline';
-import { DEFAULT_SCAR } from '../sched/scar/scar';
+import { DEFAULT_SCAR, SearchLimitError } from '../sched/scar/scar';
 import { comparePackages, shippedScenarios } from '../report/packages';
 import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../spec/schedule';
@@ -237,7 +237,7 @@ export async function main(argv: string[]): Promise<number> {
     else throw new UsageError(`unknown command "${cmd}"`);
     return 0;
   } catch (e) {
-    if (e instanceof InputError || e instanceof UsageError) {
+    if (e instanceof InputError || e instanceof UsageError || e instanceof SearchLimitError) {
       process.stderr.write(`mcmsim: error: ${e.message}\n`);
       return 2;
     }

@@ -56,7 +56,14 @@ export function comparisonText(r: PackageComparison, markdown: boolean): string 
     pct(s.edpReductionSimulated), pct(s.edpReductionAnalytical), ...homs.map((h) => pct(s.edpReductionVs[h])),
   ]);
   const avg = r.averages.map((a) => [`mean ${a.kind} (${a.scenarios})`, ...pkgs.map(() => ''), '', '', pct(a.edpReductionSimulated), pct(a.edpReductionAnalytical), ...homs.map((h) => pct(a.edpReductionVs[h]))]);
-  const gaps = r.scenarios.flatMap((s) => s.results.filter((x) => x.gap).map((x) => `${s.scenario} on ${x.package}: SCAR ${sci(x.gap!.scarEdpJs)} vs exhaustive ${sci(x.gap!.exhaustiveEdpJs)} J*s, gap ${pct(x.gap!.gap)}${x.gap!.capped ? ' (exhaustive search capped)' : ''}`));
+  const gaps = r.scenarios.flatMap((s) =>
+    s.results.flatMap((x) => {
+      const g = x.gap;
+      if (!g) return [];
+      if ('skipped' in g) return [`${s.scenario} on ${x.package}: no exhaustive reference (${g.skipped})`];
+      return [`${s.scenario} on ${x.package}: SCAR ${sci(g.scarEdpJs)} vs exhaustive ${sci(g.exhaustiveEdpJs)} J*s (sum of window EDPs), gap ${pct(g.gap)}${g.capped ? ' (exhaustive search capped)' : ''}`];
+    }),
+  );
   let text: string;
   if (markdown) {
     const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;

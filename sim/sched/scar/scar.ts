@@ -45,6 +45,14 @@ export const DEFAULT_SCAR: Omit<ScarOptions, 'rng'> = {
   windows: 5, topK: 3, search: 'auto', segmentations: 'top-k', maxMicroBatches: 8, maxEvaluations: 200000, population: 24, generations: 40,
 };
 
+/** The exhaustive search was asked for an instance too large for it. */
+export class SearchLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SearchLimitError';
+  }
+}
+
 export interface WindowChoice {
   window: number;
   models: { model: string; layers: [number, number]; chiplets: string[]; segments: number; microBatches: number; latencyPs: number; dynamicPj: number }[];
@@ -115,7 +123,7 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
       const lat = expected[a.mi].slice(a.first, a.end);
       if (opts.segmentations === 'top-k') return topSegmentations(lat, alloc[i], scenario.models[a.mi].batch, opts.topK);
       const all = allSegmentations(lat.length, alloc[i], 100000);
-      if (!all) throw new InputError(scenario.file, 'models', `window ${w}: too many segmentations of ${scenario.models[a.mi].name} for the exhaustive search; use --strategy scar`);
+      if (!all) throw new SearchLimitError(`window ${w}: ${scenario.models[a.mi].name} has more than 100000 segmentations; the exhaustive search is for small instances (use --strategy scar)`);
       return all.map((ends) => ({ ends, score: 0 }));
     });
 
