@@ -109,6 +109,7 @@ export function costOfLayer(args: CostArgs): CostResult {
   const latencyPs = jobLatencyPs(job, topo, counts);
   const cyclePs = psPerCycle(kind.clockMHz);
   const latencyCycles = Math.ceil(latencyPs / cyclePs);
+  // 'memory' when loads and stores stretch the layer more than 5 % beyond its compute cycles.
   return {
     layer: layer.name === 'layer' ? args.layer : layer.name, dataflow: df, peRows, peCols, samples: args.samples,
     macs: plan.macs, vectorOps: plan.vectorOps, kParts: plan.kParts, nParts: plan.nParts, computeCycles: plan.computeCycles,
