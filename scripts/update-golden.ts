@@ -1,8 +1,9 @@
 /**
  * Regenerates the golden end-to-end metrics checked by test/golden/golden.test.ts:
  *   npx ts-node --transpile-only scripts/update-golden.ts
- * For each case folder under test/golden/ it runs (a) the greedy scheduler on scenario.json x
- * package.json and (b) the hand-written schedule.json when present, and writes expected.json.
+ * For each case folder under test/golden/ it runs the greedy and the SCAR (seed 1) schedulers on
+ * scenario.json x package.json and the hand-written schedule.json when present, and writes
+ * expected.json.
  * Only rerun it after a deliberate model change, and say why in the commit.
  */
 import * as fs from 'fs';

@@ -13,6 +13,7 @@ describe('golden end-to-end cases', () => {
     const expected = JSON.parse(fs.readFileSync(path.join(root, name, 'expected.json'), 'utf8'));
     const got = await goldenMetrics(path.join(root, name));
     expect(got.greedy).toEqual(expected.greedy);
+    expect(got.scar).toEqual(expected.scar);
     expect(got.hand).toEqual(expected.hand);
   });
 });
