@@ -17,9 +17,9 @@
  *    (C, K are per group.) Sources: Chen et al., "Eyeriss", ISCA 2016 (taxonomy of WS/OS/RS);
  *    Kwon et al., "MAESTRO", MICRO 2019 (NVDLA and ShiDianNao style mappings).
  *
- * 2. Tiling. The global buffer holds two tile working sets (double buffering), each at most
- *    bufferBytes/4; the other half holds produced activations until consumers read them (see
- *    program.ts). A layer is cut into tK parts along output channels (or groups) and tN parts
+ * 2. Tiling. The global buffer is split in four equal parts (bufferLayout): two tile working
+ *    sets (double buffering), produced activations kept until consumers read them, and weights
+ *    kept resident across jobs (see program.ts). A layer is cut into tK parts along output channels (or groups) and tN parts
  *    along output rows N; a tile holds its weights, its inputs (with the r - stride halo rows)
  *    and its outputs. ws and rs loop K-parts outermost (weights loaded once, inputs reloaded for
  *    every K-part); os loops N-parts outermost (inputs loaded once, weights reloaded per N-part).
@@ -81,6 +81,16 @@ export function share(total: number, n: number, i: number): number {
 }
 
 const cdiv = (a: number, b: number) => Math.ceil(a / b);
+
+/**
+ * How a chiplet's global buffer is used, bytes: two tile slots (double buffering), a region for
+ * produced activations that wait for their consumers, and a region for weights kept resident
+ * between jobs (inter-chiplet pipelining over micro-batches). A quarter each.
+ */
+export function bufferLayout(kind: ChipletKind): { tileSlotBytes: number; outputBytes: number; residentWeightBytes: number } {
+  const q = Math.floor(kind.bufferBytes / 4);
+  return { tileSlotBytes: q, outputBytes: q, residentWeightBytes: q };
+}
 
 /** Distinct part counts for splitting n items: every t giving a distinct chunk ceil(n/t). */
 function splitCounts(n: number): number[] {
@@ -161,7 +171,7 @@ function computePlan(shape: LayerShape, kind: ChipletKind, samples: number, eb: 
   const weightBytes = (shape.weightElems + shape.operandBElemsPerSample * samples) * eb;
   const inputBytes0 = shape.inputElemsPerSample * samples * eb;
   const outputBytes = shape.outputElemsPerSample * samples * eb;
-  const capacity = Math.floor(kind.bufferBytes / 4);
+  const capacity = bufferLayout(kind).tileSlotBytes;
   const rowsIn = shape.inHeight * samples;
 
   let best: { load: number; tiles: number; tK: number; tN: number; inputBytes: number; tileBytes: number } | undefined;

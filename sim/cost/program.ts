@@ -4,10 +4,14 @@
  * the exact NoP/DRAM paths of its loads and stores, so both models move the same bytes.
  *
  * Data movement rules (documented in README "Model"):
- * - Stationary weights come from the chiplet's nearest DRAM channel, except when the previous
- *   job on the chiplet ran the same layer and its weights fitted one tile (they stay resident).
- * - A job's output stays in its chiplet's buffer (the half not used by tiles) when it fits
- *   there (<= bufferBytes/2) and some later layer reads it; consumers on other chiplets pull it
+ * - Stationary weights come from the chiplet's nearest DRAM channel, except when they are
+ *   still on chip: (a) the previous job on the chiplet ran the same layer and its weights
+ *   fitted one tile, or (b) an earlier job of the same window on this chiplet ran the same
+ *   layer, and the weights of all single-tile layers the chiplet runs in that window fit its
+ *   resident-weight region (bufferLayout) together, so a pipeline stage keeps its weights
+ *   across micro-batches.
+ * - A job's output stays in its chiplet's buffer when it fits the activation region
+ *   (bufferLayout) and some later layer reads it; consumers on other chiplets pull it
  *   over the NoP, consumers on the same chiplet read it locally. Otherwise (too large, or a
  *   model output) every tile's output is written to DRAM and consumers read it from there.
  * - Model inputs come from DRAM. The matmul B operand is pulled like an input, from the layer's
@@ -16,7 +20,7 @@
  */
 import { Layer, Package, Scenario, Schedule } from '../spec/types';
 import { InputError } from '../spec/errors';
-import { LayerPlan, planLayer } from './plan';
+import { bufferLayout, LayerPlan, planLayer } from './plan';
 import { Topology } from './topology';
 import TinyQueue from 'tinyqueue';
 
@@ -157,7 +161,8 @@ export function lowerSchedule(schedule: Schedule, scenario: Scenario, pkg: Packa
 
   // Residency of outputs and the sources of every job's operands.
   const consumedLater = (d: Draft) => scenario.models[d.modelIdx].workload.layers.some((l) => l.inputs.includes(d.layer.name));
-  const resident = drafts.map((d) => consumedLater(d) && d.plan.outputBytes <= d.plan.kind.bufferBytes / 2);
+  const resident = drafts.map((d) => consumedLater(d) && d.plan.outputBytes <= bufferLayout(d.plan.kind).outputBytes);
+  const keepsWeights = residentWeights(drafts, chipletJobs);
   const eb = pkg.elementBytes;
   const jobs: Job[] = drafts.map((d) => {
     const sourcesFrom = (layers: readonly string[], elemsOf: (l: Layer) => number): Source[] => {
@@ -182,10 +187,7 @@ export function lowerSchedule(schedule: Schedule, scenario: Scenario, pkg: Packa
       weightSources = sourcesFrom(ins.slice(-1), outElems);
     } else {
       inputSources = sourcesFrom(ins, outElems);
-      const onChip = chipletJobs[d.chiplet];
-      const pos = onChip.indexOf(d.index);
-      const prev = pos > 0 ? drafts[onChip[pos - 1]] : undefined;
-      const keeps = prev !== undefined && prev.layer === d.layer && prev.model === d.model && prev.plan.kParts === 1 && d.plan.kParts === 1;
+      const keeps = keepsWeights[d.index];
       weightSources = d.plan.weightBytes === 0 ? [] : keeps ? [{ path: [], weight: 1 }] : [{ path: topology.dramReadPath(d.chiplet), weight: 1 }];
     }
     return {
@@ -196,6 +198,34 @@ export function lowerSchedule(schedule: Schedule, scenario: Scenario, pkg: Packa
     };
   });
   return { pkg, scenario, topology, jobs, chipletJobs, windows, topoOrder };
+}
+
+/** Stationary weights (not the matmul B operand) that one tile holds whole. */
+const singleTileWeights = (d: Draft) => d.layer.op !== 'matmul' && d.plan.weightBytes > 0 && d.plan.kParts === 1;
+
+/** Per job: are its weights still on chip from an earlier job (rules in the header)? */
+function residentWeights(drafts: Draft[], chipletJobs: number[][]): boolean[] {
+  const keeps = drafts.map(() => false);
+  for (const list of chipletJobs) {
+    // Group this chiplet's jobs by window; in each, the single-tile layers it runs.
+    const byWindow = new Map<number, Draft[]>();
+    for (const j of list) byWindow.set(drafts[j].window, [...(byWindow.get(drafts[j].window) ?? []), drafts[j]]);
+    for (const jobs of byWindow.values()) {
+      const layers = new Map<string, number>();
+      for (const d of jobs) if (singleTileWeights(d)) layers.set(`${d.model}/${d.layer.name}`, d.plan.weightBytes);
+      const total = [...layers.values()].reduce((a, b) => a + b, 0);
+      const fits = jobs.length > 0 && total <= bufferLayout(jobs[0].plan.kind).residentWeightBytes;
+      const seen = new Set<string>();
+      jobs.forEach((d, i) => {
+        const key = `${d.model}/${d.layer.name}`;
+        const prev = jobs[i - 1];
+        const afterSame = prev !== undefined && prev.layer === d.layer && prev.model === d.model && singleTileWeights(prev) && singleTileWeights(d);
+        keeps[d.index] = singleTileWeights(d) && (afterSame || (fits && seen.has(key)));
+        if (singleTileWeights(d)) seen.add(key);
+      });
+    }
+  }
+  return keeps;
 }
 
 /** Kahn's algorithm over dependency, per-chiplet order and window edges (window by window). */

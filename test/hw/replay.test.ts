@@ -102,4 +102,23 @@ describe('replay: hand-computed cases', () => {
     const sim = await simulate(prog);
     expect(sim.jobs[1].startPs).toBe(sim.jobs[0].endPs);
   });
+
+  test('a pipeline stage keeps its weights across micro-batches only if they fit the resident region together', () => {
+    const w = testWorkload('m', [
+      { name: 'a', op: 'fc', inFeatures: 64, outFeatures: 64 },
+      { name: 'b', op: 'fc', inFeatures: 64, outFeatures: 64 },
+    ]);
+    const sched = testSchedule([
+      { layer: 'm/a', chiplet: 'c0_0', samples: [0, 1] },
+      { layer: 'm/b', chiplet: 'c0_0', samples: [0, 1] },
+      { layer: 'm/a', chiplet: 'c0_0', samples: [1, 2] },
+      { layer: 'm/b', chiplet: 'c0_0', samples: [1, 2] },
+    ]);
+    const sc = testScenario([{ workload: w, batch: 2 }]);
+    const local = (bufferBytes: number) =>
+      lowerSchedule(sched, sc, testPackage({ kinds: { ws: { bufferBytes } } })).jobs.map((j) => j.weightSources[0].path.length === 0);
+    // 4096 + 4096 weight bytes; resident region = bufferBytes / 4.
+    expect(local(32768)).toEqual([false, false, true, true]); // 8192 <= 8192
+    expect(local(30000)).toEqual([false, false, false, false]); // 8192 > 7500
+  });
 });

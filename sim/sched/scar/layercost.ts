@@ -5,7 +5,7 @@
  * many times.
  */
 import { Layer, Package } from '../../spec/types';
-import { LayerPlan, planLayer } from '../../cost/plan';
+import { bufferLayout, LayerPlan, planLayer } from '../../cost/plan';
 import { Topology } from '../../cost/topology';
 import { Job, Source } from '../../cost/program';
 import { jobLatencyPs } from '../../cost/estimate';
@@ -38,8 +38,9 @@ export class LayerCoster {
 
   /**
    * Cost of `layer` for `samples` samples on `chiplet`. `producers` gives, per input name, where
-   * its output lives (undefined: not placed yet, read from DRAM). `keepWeights`: the previous job
-   * on this chiplet ran the same layer, so single-tile weights stay. `consumed`: a later layer
+   * its output lives (undefined: not placed yet, read from DRAM). `keepWeights`: single-tile
+   * weights are still on chip (program.ts rules: same layer just before, or a stage whose
+   * weights all fit the resident-weight region). `consumed`: a later layer
    * reads this output (else it is a model output, written to DRAM).
    */
   cost(
@@ -71,7 +72,7 @@ export class LayerCoster {
         const p = model.byName.get(n)!;
         const outBytes = p.shape.outputElemsPerSample * eb;
         if (!loc) return { path: topo.dramReadPath(chiplet), weight: outBytes };
-        const resident = outBytes * loc.jobSamples <= this.pkg.chiplets[loc.chiplet].kind.bufferBytes / 2;
+        const resident = outBytes * loc.jobSamples <= bufferLayout(this.pkg.chiplets[loc.chiplet].kind).outputBytes;
         const path = !resident ? topo.dramReadPath(chiplet) : loc.chiplet === chiplet ? [] : topo.route(loc.chiplet, chiplet);
         return { path, weight: outBytes };
       });
@@ -85,7 +86,7 @@ export class LayerCoster {
         : keepWeights && plan.kParts === 1
           ? [{ path: [], weight: 1 }]
           : [{ path: topo.dramReadPath(chiplet), weight: 1 }];
-    const storePath = consumed && plan.outputBytes <= plan.kind.bufferBytes / 2 ? null : topo.dramWritePath(chiplet);
+    const storePath = consumed && plan.outputBytes <= bufferLayout(plan.kind).outputBytes ? null : topo.dramWritePath(chiplet);
     const job = { plan, chiplet, weightSources, inputSources, storePath } as unknown as Job;
     const counts = newCounts(topo);
     const latencyPs = jobLatencyPs(job, topo, counts);

@@ -11,12 +11,14 @@
  *  5. inter-chiplet pipelining over the batch in micro-batches: a model's window latency is
  *       sum of stage latencies + (micro-batches - 1) x slowest stage,
  *     and the micro-batch count (a divisor of the batch, at most maxMicroBatches) is chosen per
- *     model; weights of a multi-layer stage are reloaded for every micro-batch;
+ *     model; a stage keeps its weights on chip across micro-batches when they fit the
+ *     resident-weight region, and reloads them from DRAM for every micro-batch otherwise;
  *  6. windows are barriers; each window minimises its energy-delay product
  *       EDP_w = (dynamic energy + static power of all chiplets x latency_w) x latency_w.
  * Stage latencies and energies come from sim/cost through LayerCoster (contention-free).
  */
-import { Package, Scenario, ScheduleJob } from '../../spec/types';
+import { Layer, Package, Scenario, ScheduleJob } from '../../spec/types';
+import { bufferLayout } from '../../cost/plan';
 import { InputError } from '../../spec/errors';
 import { Topology } from '../../cost/topology';
 import { Rng } from '../../engine/rng';
@@ -153,13 +155,18 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
         let start = a.first;
         ends.forEach((e, j) => {
           const end = a.first + e;
-          const single = end - start === 1;
+          const chip = chain[j];
+          // Weights stay on chip across micro-batches when the stage is one layer, or when all
+          // its single-tile weights fit the resident-weight region together (program.ts rules).
+          let stageWeights = 0;
+          for (let li = start; li < end; li++) stageWeights += singleTileWeightBytes(coster, c.layers[li], chip, sb);
+          const stageFits = end - start === 1 || stageWeights <= bufferLayout(pkg.chiplets[chip].kind).residentWeightBytes;
           let first = 0;
           let rest = 0;
           for (let li = start; li < end; li++) {
             const layer = c.layers[li];
-            const f = coster.cost(c, layer, chain[j], sb, producers, false, c.consumed[li]);
-            const s = single && m > 1 ? coster.cost(c, layer, chain[j], sb, producers, true, c.consumed[li]) : f;
+            const f = coster.cost(c, layer, chip, sb, producers, false, c.consumed[li]);
+            const s = stageFits && m > 1 ? coster.cost(c, layer, chip, sb, producers, true, c.consumed[li]) : f;
             first += f.latencyPs;
             rest += s.latencyPs;
             energy += f.dynamicPj + (m - 1) * s.dynamicPj;
@@ -258,6 +265,13 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
     latencyPs: windows.reduce((s, w) => s + w.latencyPs, 0), energyPj: windows.reduce((s, w) => s + w.energyPj, 0),
     evaluations: totalEvals, capped: anyCapped,
   };
+}
+
+/** Weight bytes a job of `layer` keeps in the resident region: stationary, single-tile weights. */
+function singleTileWeightBytes(coster: LayerCoster, layer: Layer, chiplet: number, samples: number): number {
+  if (layer.op === 'matmul') return 0;
+  const p = coster.plan(layer, chiplet, samples);
+  return p && p.weightBytes > 0 && p.kParts === 1 ? p.weightBytes : 0;
 }
 
 function product<T>(lists: T[][]): T[][] {
