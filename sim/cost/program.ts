@@ -209,7 +209,11 @@ function residentWeights(drafts: Draft[], chipletJobs: number[][]): boolean[] {
   for (const list of chipletJobs) {
     // Group this chiplet's jobs by window; in each, the single-tile layers it runs.
     const byWindow = new Map<number, Draft[]>();
-    for (const j of list) byWindow.set(drafts[j].window, [...(byWindow.get(drafts[j].window) ?? []), drafts[j]]);
+    for (const j of list) {
+      const w = drafts[j].window;
+      if (!byWindow.has(w)) byWindow.set(w, []);
+      byWindow.get(w)!.push(drafts[j]);
+    }
     for (const jobs of byWindow.values()) {
       const layers = new Map<string, number>();
       for (const d of jobs) if (singleTileWeights(d)) layers.set(`${d.model}/${d.layer.name}`, d.plan.weightBytes);

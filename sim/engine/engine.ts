@@ -47,10 +47,6 @@ export class Engine {
     return this.processed;
   }
 
-  get pending(): number {
-    return this.queue.length;
-  }
-
   /** FNV-1a hash (hex) of the (time, kind) sequence of processed events. */
   get fingerprint(): string {
     return (this.fp >>> 0).toString(16).padStart(8, '0');

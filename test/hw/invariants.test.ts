@@ -75,7 +75,10 @@ describe('invariants on a two-model scenario (greedy schedule, 2x2 heterogeneous
   });
   test('no link or DRAM channel serves two packets at once', () => {
     const byRes = new Map<number, { start: number; end: number }[]>();
-    for (const p of rec.packets) byRes.set(p.r, [...(byRes.get(p.r) ?? []), p]);
+    for (const p of rec.packets) {
+      if (!byRes.has(p.r)) byRes.set(p.r, []);
+      byRes.get(p.r)!.push(p);
+    }
     expect(byRes.size).toBeGreaterThan(0);
     for (const list of byRes.values()) expect(noOverlap(list)).toBe(true);
   });

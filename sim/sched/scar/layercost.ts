@@ -44,7 +44,7 @@ export class LayerCoster {
    * reads this output (else it is a model output, written to DRAM).
    */
   cost(
-    model: { layers: readonly Layer[]; byName: Map<string, Layer> },
+    model: { byName: Map<string, Layer> },
     layer: Layer,
     chiplet: number,
     samples: number,
