@@ -11,7 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadWorkload } from '../sim/spec/workload';
+import { loadWorkload } from '../sim/input/workload';
 
 const OUT_DIR = path.resolve(__dirname, '..', 'models', 'workloads');
 

@@ -2,11 +2,11 @@
  * Library entry points that chain the modules the way the CLI and scripts use them:
  * load inputs -> schedule -> lower -> estimate and simulate -> compare.
  */
-import { loadPackage } from './spec/package';
-import { loadScenario } from './spec/scenario';
-import { loadSchedule, resolveFromSchedule } from './spec/schedule';
-import { Package, Scenario, Schedule, ScheduleJob } from './spec/types';
-import { InputError } from './spec/errors';
+import { loadPackage } from './input/package';
+import { loadScenario } from './input/scenario';
+import { loadSchedule, resolveFromSchedule } from './input/schedule';
+import { Package, Scenario, Schedule, ScheduleJob } from './input/types';
+import { InputError } from './input/errors';
 import { Topology } from './cost/topology';
 import { lowerSchedule, Program } from './cost/program';
 import { estimateProgram, Estimate } from './cost/estimate';

@@ -1,7 +1,7 @@
 /** Small inline inputs for tests: packages, workloads, scenarios and schedules built in code. */
-import { parsePackage } from '../sim/spec/package';
-import { parseWorkload } from '../sim/spec/workload';
-import { Package, Scenario, Schedule, ScheduleJob, Workload } from '../sim/spec/types';
+import { parsePackage } from '../sim/input/package';
+import { parseWorkload } from '../sim/input/workload';
+import { Package, Scenario, Schedule, ScheduleJob, Workload } from '../sim/input/types';
 
 export const KIND = {
   dataflow: 'ws', peRows: 8, peCols: 8, bufferBytes: 1 << 20, clockMHz: 500,

@@ -5,12 +5,12 @@
  */
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
-import { InputError } from '../spec/errors';
+import { InputError } from '../input/errors';
 import { evaluate, Evaluation, loadInputs, loadScheduleWithInputs, makeSchedule, ScheduleOptions, STRATEGIES, Strategy } from '../pipeline';
 import { DEFAULT_SCAR, SearchLimitError } from '../sched/scar/scar';
 import { comparePackages, shippedScenarios } from '../report/packages';
 import { comparisonText } from '../report/format';
-import { scheduleToJson } from '../spec/schedule';
+import { scheduleToJson } from '../input/schedule';
 import { jobsCsv, jobsText, pct, summaryText, table } from '../report/format';
 import { writeFileAtomic } from './files';
 import { costOfLayer } from '../report/layer';

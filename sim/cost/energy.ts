@@ -9,7 +9,7 @@
  *   dram    = sum_channels bytes * 8 * energyPjPerBit
  *   static  = sum_chiplets staticPowerMw * makespan_ns   (1 mW x 1 ns = 1 pJ)
  */
-import { Package } from '../spec/types';
+import { Package } from '../input/types';
 import { Topology } from './topology';
 
 export interface Counts {

@@ -37,7 +37,7 @@
  *    rs: weight rows stationary per N-fold (weights read ceil(N/cols) times); inputs reach the
  *        array on diagonals, r + colsUsed - 1 per cycle; partial sums accumulate down columns.
  */
-import { ChipletKind, LayerShape } from '../spec/types';
+import { ChipletKind, LayerShape } from '../input/types';
 
 export interface LayerPlan {
   readonly kind: ChipletKind;

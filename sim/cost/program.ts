@@ -18,8 +18,8 @@
  *   last input (its first input supplies A).
  * - Bytes a tile loads are split over the producers in proportion to their share of the data.
  */
-import { Layer, Package, Scenario, Schedule } from '../spec/types';
-import { InputError } from '../spec/errors';
+import { Layer, Package, Scenario, Schedule } from '../input/types';
+import { InputError } from '../input/errors';
 import { bufferLayout, LayerPlan, planLayer } from './plan';
 import { Topology } from './topology';
 import TinyQueue from 'tinyqueue';

@@ -6,7 +6,7 @@
  * A resource is a FIFO server: a packet of b bytes occupies it for serviceTimePs(b) and then
  * takes latencyPs to reach the next resource (wire + router for a link, access latency for DRAM).
  */
-import { Package } from '../spec/types';
+import { Package } from '../input/types';
 
 export type ResourceKind = 'link' | 'dram';
 

@@ -96,7 +96,7 @@ export class Fabric implements EventTarget {
     this.freeAtPs[r] = end;
     this.busyPs[r] += serve;
     this.bytes[r] += p.bytes;
-    if (this.sink) this.sink.packet(r, x.job, start, end, p.bytes);
+    if (this.sink) this.sink.packet(r, x.job, now, start, end, p.bytes);
     // The source sends its next packet when the first resource is free for it.
     if (p.hop === 0 && x.bytesLeft > 0) this.engine.at(end, this, INJECT, x);
     p.hop++;

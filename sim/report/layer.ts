@@ -5,11 +5,11 @@
  * outputs go back to it, so the latency shows whether the layer is compute- or DRAM-bound.
  */
 import * as path from 'path';
-import { loadPackage } from '../spec/package';
-import { parseWorkload, loadWorkload } from '../spec/workload';
+import { loadPackage } from '../input/package';
+import { parseWorkload, loadWorkload } from '../input/workload';
 
-import { InputError } from '../spec/errors';
-import { ChipletKind, Dataflow, Layer, Package } from '../spec/types';
+import { InputError } from '../input/errors';
+import { ChipletKind, Dataflow, Layer, Package } from '../input/types';
 import { planLayer } from '../cost/plan';
 import { Topology } from '../cost/topology';
 import { Job } from '../cost/program';

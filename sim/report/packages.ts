@@ -7,9 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { evaluate, makeSchedule, ScheduleOptions } from '../pipeline';
-import { loadPackage } from '../spec/package';
-import { loadScenario } from '../spec/scenario';
-import { Scenario } from '../spec/types';
+import { loadPackage } from '../input/package';
+import { loadScenario } from '../input/scenario';
+import { Scenario } from '../input/types';
 import { ScarResult, SearchLimitError } from '../sched/scar/scar';
 
 export interface PackageResult {

@@ -5,8 +5,8 @@
  * round-robin (higher priority first) so they share the package. Job costs come from the
  * analytical model through LayerCoster (the data-movement rules of sim/cost/program.ts).
  */
-import { Package, Scenario, ScheduleJob } from '../spec/types';
-import { InputError } from '../spec/errors';
+import { Package, Scenario, ScheduleJob } from '../input/types';
+import { InputError } from '../input/errors';
 import { Topology } from '../cost/topology';
 import { LayerCoster, OutputLoc } from './scar/layercost';
 

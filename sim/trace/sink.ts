@@ -3,7 +3,7 @@
  * JSON, stats) decide what to keep and how to write it. With no sink the simulator skips every
  * call, so tracing costs nothing when it is off.
  */
-import { Package } from '../spec/types';
+import { Package } from '../input/types';
 import { Topology } from '../cost/topology';
 import { Job } from '../cost/program';
 
@@ -23,8 +23,11 @@ export interface TraceSink {
   job(jobIndex: number, startPs: number, endPs: number): void;
   /** One tile's load, compute or store on a chiplet (called when it ends). */
   tile(lane: Lane, jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void;
-  /** A packet occupied resource `resource` from startPs to endPs (only when wantsPackets). */
-  packet(resource: number, jobIndex: number, startPs: number, endPs: number, bytes: number): void;
+  /**
+   * A packet reached resource `resource` at arrivePs, waited in its FIFO until startPs (queueing
+   * delay = startPs - arrivePs) and occupied it until endPs (only when wantsPackets).
+   */
+  packet(resource: number, jobIndex: number, arrivePs: number, startPs: number, endPs: number, bytes: number): void;
   /** The run ended at makespanPs; flush and close. */
   end(makespanPs: number): Promise<void>;
   /** The run failed: drop everything written (no partial output file). */
@@ -46,8 +49,8 @@ export class TeeSink implements TraceSink {
   tile(lane: Lane, j: number, t: number, a: number, b: number, bytes: number): void {
     for (const s of this.sinks) s.tile(lane, j, t, a, b, bytes);
   }
-  packet(r: number, j: number, a: number, b: number, bytes: number): void {
-    for (const s of this.sinks) if (s.wantsPackets) s.packet(r, j, a, b, bytes);
+  packet(r: number, j: number, arrive: number, a: number, b: number, bytes: number): void {
+    for (const s of this.sinks) if (s.wantsPackets) s.packet(r, j, arrive, a, b, bytes);
   }
   async end(makespanPs: number): Promise<void> {
     // If one sink fails, the others are aborted so no partial file survives.

@@ -294,7 +294,7 @@ export abstract class TimelineSink implements TraceSink {
     }
   }
 
-  packet(resource: number, jobIndex: number, startPs: number, endPs: number, bytes: number): void {
+  packet(resource: number, jobIndex: number, _arrivePs: number, startPs: number, endPs: number, bytes: number): void {
     if (this.error || !this.meta || !this.wantsPackets) return;
     try {
       const res = this.resources[resource];

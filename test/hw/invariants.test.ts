@@ -2,7 +2,7 @@ import { lowerSchedule, Program } from '../../sim/cost/program';
 import { estimateProgram } from '../../sim/cost/estimate';
 import { simulate, SimResult } from '../../sim/hw/replay';
 import { scheduleGreedy } from '../../sim/sched/greedy';
-import { Schedule } from '../../sim/spec/types';
+import { Schedule } from '../../sim/input/types';
 import { Lane, TraceSink } from '../../sim/trace/sink';
 import { testPackage, testScenario, testWorkload } from '../helpers';
 
@@ -33,15 +33,15 @@ const scenario = testScenario([{ workload: cnn, batch: 3 }, { workload: attn, ba
 class Tiles implements TraceSink {
   readonly wantsPackets = true;
   compute: { chiplet: number; start: number; end: number }[] = [];
-  packets: { r: number; start: number; end: number }[] = [];
+  packets: { r: number; arrive: number; start: number; end: number }[] = [];
   constructor(private readonly prog: Program) {}
   begin(): void {}
   job(): void {}
   tile(lane: Lane, job: number, _t: number, start: number, end: number): void {
     if (lane === 'compute') this.compute.push({ chiplet: this.prog.jobs[job].chiplet, start, end });
   }
-  packet(r: number, _j: number, start: number, end: number): void {
-    this.packets.push({ r, start, end });
+  packet(r: number, _j: number, arrive: number, start: number, end: number): void {
+    this.packets.push({ r, arrive, start, end });
   }
   async end(): Promise<void> {}
   abort(): void {}
@@ -81,6 +81,10 @@ describe('invariants on a two-model scenario (greedy schedule, 2x2 heterogeneous
     }
     expect(byRes.size).toBeGreaterThan(0);
     for (const list of byRes.values()) expect(noOverlap(list)).toBe(true);
+  });
+  test('a packet is served no earlier than it arrives, and some wait (the case has contention)', () => {
+    expect(rec.packets.every((p) => p.arrive <= p.start)).toBe(true);
+    expect(rec.packets.some((p) => p.arrive < p.start)).toBe(true);
   });
   test('every job starts after its producers end', () => {
     for (const j of prog.jobs) for (const d of j.deps) expect(sim.jobs[j.index].startPs).toBeGreaterThanOrEqual(sim.jobs[d].endPs);

@@ -3,9 +3,9 @@
  * channels), two models, one layer split over two chiplets, so the trace has contention,
  * several dependencies per job and tile stores.
  */
-import { parsePackage } from '../../sim/spec/package';
-import { parseWorkload } from '../../sim/spec/workload';
-import { Scenario, Schedule, ScheduleJob } from '../../sim/spec/types';
+import { parsePackage } from '../../sim/input/package';
+import { parseWorkload } from '../../sim/input/workload';
+import { Scenario, Schedule, ScheduleJob } from '../../sim/input/types';
 import { lowerSchedule, Program } from '../../sim/cost/program';
 import { Lane, TraceMeta, TraceSink } from '../../sim/trace/sink';
 

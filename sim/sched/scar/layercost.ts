@@ -4,7 +4,7 @@
  * the data-movement rules of sim/cost/program.ts. Memoised: the search asks the same questions
  * many times.
  */
-import { Layer, Package } from '../../spec/types';
+import { Layer, Package } from '../../input/types';
 import { bufferLayout, LayerPlan, planLayer } from '../../cost/plan';
 import { Topology } from '../../cost/topology';
 import { Job, Source } from '../../cost/program';

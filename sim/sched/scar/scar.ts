@@ -17,9 +17,9 @@
  *       EDP_w = (dynamic energy + static power of all chiplets x latency_w) x latency_w.
  * Stage latencies and energies come from sim/cost through LayerCoster (contention-free).
  */
-import { Layer, Package, Scenario, ScheduleJob } from '../../spec/types';
+import { Layer, Package, Scenario, ScheduleJob } from '../../input/types';
 import { bufferLayout } from '../../cost/plan';
-import { InputError } from '../../spec/errors';
+import { InputError } from '../../input/errors';
 import { Topology } from '../../cost/topology';
 import { Rng } from '../../engine/rng';
 import { LayerCoster, OutputLoc } from './layercost';

@@ -5,7 +5,7 @@
  * another; it is split into `windows` equal windows, and each model's layers are packed into
  * them first-fit in order: a layer that would cross a window's end moves to the next window.
  */
-import { Package, Scenario } from '../../spec/types';
+import { Package, Scenario } from '../../input/types';
 import { LayerCoster } from './layercost';
 
 export interface WindowPlan {

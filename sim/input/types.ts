@@ -1,6 +1,6 @@
 /**
  * The validated, frozen intermediate representation (IR) that every module downstream of
- * sim/spec works on. Units are in the names: bytes, cycles, ps, pJ, mW, GBps, ns.
+ * sim/input works on. Units are in the names: bytes, cycles, ps, pJ, mW, GBps, ns.
  */
 
 export type Dataflow = 'ws' | 'os' | 'rs';

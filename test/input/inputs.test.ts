@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InputError } from '../../sim/spec/errors';
-import { loadWorkload } from '../../sim/spec/workload';
-import { loadPackage } from '../../sim/spec/package';
-import { loadScenario } from '../../sim/spec/scenario';
+import { InputError } from '../../sim/input/errors';
+import { loadWorkload } from '../../sim/input/workload';
+import { loadPackage } from '../../sim/input/package';
+import { loadScenario } from '../../sim/input/scenario';
 import { lowerSchedule } from '../../sim/cost/program';
 import { testPackage, testScenario, testSchedule, testWorkload } from '../helpers';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-spec-'));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-input-'));
 const write = (name: string, text: string) => {
   const f = path.join(dir, name);
   fs.writeFileSync(f, text);
