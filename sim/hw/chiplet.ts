@@ -45,6 +45,8 @@ export class ChipletSim implements EventTarget, TransferDone {
   private readonly scratch = newTransferScratch();
   /** Busy time of the PE array, ps (for utilisation). */
   busyPs = 0;
+  /** When the current (or last) job's last compute ended, ps: the job's store tail follows. */
+  lastComputeEndPs = 0;
 
   constructor(
     readonly index: number,
@@ -123,13 +125,14 @@ export class ChipletSim implements EventTarget, TransferDone {
     const t = this.computed++;
     this.computing = false;
     this.busyPs += this.cyclePs;
+    this.lastComputeEndPs = now;
     if (this.sink) this.sink.tile('compute', job.index, t, this.computeStartPs, now, 0);
     if (job.storePath) {
       const out = tileLoad(job.plan, t, this.tl).outputBytes;
       if (out > 0) {
         this.storesPending++;
         this.storeStartPs[t & 1] = now;
-        this.fabric.send(job.storePath, out, this, t, job.index);
+        this.fabric.send(job.storePath, out, this, t, job.index, true);
       } else {
         this.slotsUsed--;
       }

@@ -4,6 +4,15 @@
  * the source injects the next packet when the first resource frees, so concurrent transfers
  * on a shared resource interleave packet by packet and share its bandwidth. Packets are
  * handled one event per resource crossed; packet and transfer records are pooled.
+ *
+ * A DRAM channel may instead be served by a pluggable ChannelServer (sim/hw/dram-*.ts, chosen
+ * by name in the package file): the packet is handed to it and comes back through served().
+ *
+ * Contention accounting (always on, a few typed-array adds per packet): a packet that finds its
+ * resource still held by another transfer waits startPs - arrivePs; that wait is charged to
+ * the resource and to the packet's job (queueDelayPs, jobResourceDelayPs). Waiting behind a
+ * packet of its own transfer is not contention: it is the path's bottleneck setting the packet
+ * spacing, which the contention-free model already counts (Topology.transferTimePs).
  */
 import { Engine, EventTarget } from '../engine/engine';
 import { serviceTimePs, Topology } from '../cost/topology';
@@ -16,17 +25,40 @@ export interface TransferDone {
 
 interface Xfer {
   path: readonly number[];
+  bytes: number;
   bytesLeft: number;
+  write: boolean;
+  /** Base address given by a ChannelServer on first use, -1 before. */
+  addr: number;
+  /** Unique per transfer (records are pooled, so identity is not enough). */
+  serial: number;
   inFlight: number;
   done: TransferDone | null;
   token: number;
   job: number;
 }
 
-interface Packet {
+export interface Packet {
   xfer: Xfer | null;
   hop: number;
   bytes: number;
+  /** Offset of the packet's first byte in its transfer. */
+  offset: number;
+}
+
+/** A resource with its own timing (a banked DRAM channel). */
+export interface ChannelServer {
+  /** The packet reached the channel at nowPs; call fabric.served(p, startPs, endPs) when done. */
+  enqueue(p: Packet, nowPs: number): void;
+}
+
+/** What the DRAM controller needs to know about a packet. */
+export const packetWrite = (p: Packet): boolean => p.xfer!.write;
+/** The transfer's base address, assigned by `alloc(transferBytes)` on its first packet. */
+export function packetAddress(p: Packet, alloc: (bytes: number) => number): number {
+  const x = p.xfer!;
+  if (x.addr < 0) x.addr = alloc(x.bytes);
+  return x.addr + p.offset;
 }
 
 const ARRIVE = 1;
@@ -40,6 +72,18 @@ export class Fabric implements EventTarget {
   readonly bytes: Float64Array;
   private readonly fullPacketPs: Float64Array;
   private readonly latencyPs: Float64Array;
+  /** Queueing delay each resource imposed on packets of other transfers, ps. */
+  readonly queueDelayPs: Float64Array;
+  /** Queueing delay per job (summed over its packets and resources), ps. */
+  readonly jobQueueDelayPs: Float64Array;
+  /** Queueing delay per job and resource: [job * resources + resource], ps. */
+  readonly jobResourceDelayPs: Float64Array;
+  /** Per resource: serial of the transfer whose packet last occupied it. */
+  private readonly lastXfer: Float64Array;
+  private serial = 0;
+  private readonly nRes: number;
+  /** Per resource: its own server, or null for the built-in FIFO. */
+  private servers: (ChannelServer | null)[] | null = null;
   private readonly packetBytes: number;
   private readonly xferPool: Xfer[] = [];
   private readonly packetPool: Packet[] = [];
@@ -48,8 +92,14 @@ export class Fabric implements EventTarget {
     private readonly engine: Engine,
     private readonly topology: Topology,
     private readonly sink: TraceSink | null,
+    jobs = 0,
   ) {
     const n = topology.resources.length;
+    this.nRes = n;
+    this.queueDelayPs = new Float64Array(n);
+    this.jobQueueDelayPs = new Float64Array(jobs);
+    this.jobResourceDelayPs = new Float64Array(jobs * n);
+    this.lastXfer = new Float64Array(n).fill(-1);
     this.freeAtPs = new Float64Array(n);
     this.busyPs = new Float64Array(n);
     this.bytes = new Float64Array(n);
@@ -59,10 +109,23 @@ export class Fabric implements EventTarget {
     if (sink && !sink.wantsPackets) this.sink = null;
   }
 
-  /** Starts moving `bytes` along `path` now; `done.onTransferDone(token)` follows delivery. */
-  send(path: readonly number[], bytes: number, done: TransferDone, token: number, job: number): void {
-    const x = this.xferPool.pop() ?? { path, bytesLeft: 0, inFlight: 0, done: null, token: 0, job: 0 };
+  /** Serves resource r with `server` instead of the built-in FIFO. */
+  setServer(r: number, server: ChannelServer): void {
+    if (!this.servers) this.servers = new Array<ChannelServer | null>(this.nRes).fill(null);
+    this.servers[r] = server;
+  }
+
+  /**
+   * Starts moving `bytes` along `path` now; `done.onTransferDone(token)` follows delivery.
+   * `write`: the bytes go to DRAM (a store), else they come from it or from a chiplet.
+   */
+  send(path: readonly number[], bytes: number, done: TransferDone, token: number, job: number, write = false): void {
+    const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, inFlight: 0, done: null, token: 0, job: 0 };
     x.path = path;
+    x.bytes = bytes;
+    x.write = write;
+    x.addr = -1;
+    x.serial = this.serial++;
     x.bytesLeft = bytes;
     x.inFlight = 0;
     x.done = done;
@@ -78,9 +141,10 @@ export class Fabric implements EventTarget {
   }
 
   private inject(x: Xfer, now: number): void {
-    const p = this.packetPool.pop() ?? { xfer: null, hop: 0, bytes: 0 };
+    const p = this.packetPool.pop() ?? { xfer: null, hop: 0, bytes: 0, offset: 0 };
     p.xfer = x;
     p.hop = 0;
+    p.offset = x.bytes - x.bytesLeft;
     p.bytes = Math.min(this.packetBytes, x.bytesLeft);
     x.bytesLeft -= p.bytes;
     x.inFlight++;
@@ -90,15 +154,55 @@ export class Fabric implements EventTarget {
   private arrive(p: Packet, now: number): void {
     const x = p.xfer!;
     const r = x.path[p.hop];
+    if (this.servers !== null && this.servers[r] !== null) {
+      this.servers[r]!.enqueue(p, now);
+      return;
+    }
     const serve = p.bytes === this.packetBytes ? this.fullPacketPs[r] : serviceTimePs(p.bytes, this.topology.resources[r].bandwidthGBps);
     const start = Math.max(now, this.freeAtPs[r]);
     const end = start + serve;
     this.freeAtPs[r] = end;
     this.busyPs[r] += serve;
     this.bytes[r] += p.bytes;
+    this.account(r, x, now, start);
+    this.forward(p, r, now, start, end, true);
+  }
+
+  /** A ChannelServer finished packet p on resource r: it held it from startPs to endPs. */
+  served(p: Packet, r: number, arrivePs: number, startPs: number, endPs: number, busyPs: number): void {
+    this.busyPs[r] += busyPs;
+    this.bytes[r] += p.bytes;
+    this.account(r, p.xfer!, arrivePs, startPs);
+    this.forward(p, r, arrivePs, startPs, endPs, false);
+  }
+
+  /**
+   * A ChannelServer accepted packet p into service at nowPs: a source reading from it sends its
+   * next packet now, as a controller with a request queue would let it.
+   */
+  accepted(p: Packet, nowPs: number): void {
+    const x = p.xfer!;
+    if (p.hop === 0 && x.bytesLeft > 0) this.engine.at(nowPs, this, INJECT, x);
+  }
+
+  /** Charges the wait behind another transfer's packet to resource r and the packet's job. */
+  private account(r: number, x: Xfer, now: number, start: number): void {
+    if (start > now && this.lastXfer[r] !== x.serial) {
+      const wait = start - now;
+      this.queueDelayPs[r] += wait;
+      if (x.job < this.jobQueueDelayPs.length) {
+        this.jobQueueDelayPs[x.job] += wait;
+        this.jobResourceDelayPs[x.job * this.nRes + r] += wait;
+      }
+    }
+    this.lastXfer[r] = x.serial;
+  }
+
+  private forward(p: Packet, r: number, now: number, start: number, end: number, inject: boolean): void {
+    const x = p.xfer!;
     if (this.sink) this.sink.packet(r, x.job, now, start, end, p.bytes);
     // The source sends its next packet when the first resource is free for it.
-    if (p.hop === 0 && x.bytesLeft > 0) this.engine.at(end, this, INJECT, x);
+    if (inject && p.hop === 0 && x.bytesLeft > 0) this.engine.at(end, this, INJECT, x);
     p.hop++;
     this.engine.at(end + this.latencyPs[r], this, p.hop < x.path.length ? ARRIVE : DELIVER, p);
   }

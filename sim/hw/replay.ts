@@ -10,6 +10,7 @@ import { Fabric } from './fabric';
 import { ChipletSim, JobHost } from './chiplet';
 import { TraceSink } from '../trace/sink';
 import { JobTiming } from '../cost/estimate';
+import { createDramModel } from './dram';
 
 export interface SimResult {
   readonly jobs: JobTiming[];
@@ -21,6 +22,29 @@ export interface SimResult {
   /** Busy time per resource (topology order) and per chiplet PE array, ps. */
   readonly resourceBusyPs: Float64Array;
   readonly chipletBusyPs: Float64Array;
+  /** Where the time went: queueing per resource and per job, and each job's readiness. */
+  readonly contention: Contention;
+}
+
+/**
+ * Contention accounting, typed arrays indexed by resource (topology order) or job index.
+ * A job's time splits into: waiting for its producers / window (readyPs - chipletFreePs when
+ * positive), its own run (startPs..endPs) in which it computes (tiles x cycles) and waits in
+ * queues behind other transfers (queueDelayPs, by resource), and the store tail after its last
+ * compute (endPs - lastComputeEndPs).
+ */
+export interface Contention {
+  readonly resourceQueueDelayPs: Float64Array;
+  readonly jobQueueDelayPs: Float64Array;
+  /** [job * resources + resource]. */
+  readonly jobResourceDelayPs: Float64Array;
+  /** When all producers had ended and the job's window was open. */
+  readonly jobReadyPs: Float64Array;
+  /** When the job's chiplet finished its previous job (0 for the first). */
+  readonly jobChipletFreePs: Float64Array;
+  readonly jobLastComputeEndPs: Float64Array;
+  /** Per DRAM model: its own statistics (row hits, activates, refreshes), if any. */
+  readonly dram: Record<string, number> | null;
 }
 
 export interface SimOptions {
@@ -47,8 +71,15 @@ export async function simulate(prog: Program, opts: SimOptions = {}): Promise<Si
 export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint = true): SimResult {
   const engine = new Engine({ fingerprint });
   const topo = prog.topology;
-  const fabric = new Fabric(engine, topo, sink);
+  const nJobs = prog.jobs.length;
+  const fabric = new Fabric(engine, topo, sink, nJobs);
+  const dram = createDramModel(prog.pkg, engine, fabric, topo);
   const jobs: JobTiming[] = prog.jobs.map(() => ({ startPs: -1, endPs: -1 }));
+  const depsReadyPs = new Float64Array(nJobs);
+  const chipletFreePs = new Float64Array(nJobs);
+  const lastComputeEndPs = new Float64Array(nJobs);
+  const chipletLastEndPs = new Float64Array(topo.nChiplets);
+  const windowOpenPs = new Float64Array(Math.max(1, prog.windows));
   const counts = newCounts(topo);
   const depsLeft = Int32Array.from(prog.jobs, (j) => j.deps.length);
   const windowLeft = new Int32Array(Math.max(1, prog.windows));
@@ -63,6 +94,7 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
     const job = prog.jobs[list[pos[c]]];
     if (depsLeft[job.index] > 0 || job.window > openWindow) return;
     pos[c]++;
+    chipletFreePs[job.index] = chipletLastEndPs[c];
     jobs[job.index].startPs = engine.nowPs;
     chiplets[c].start(job);
   };
@@ -75,9 +107,17 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
       counts.vectorOps[job.chiplet] += job.plan.vectorOps;
       counts.bufferBytes[job.chiplet] += job.plan.bufferAccessBytes;
       ended++;
-      for (const c of job.consumers) depsLeft[c]--;
+      chipletLastEndPs[job.chiplet] = endPs;
+      lastComputeEndPs[job.index] = chiplets[job.chiplet].lastComputeEndPs;
+      for (const c of job.consumers) {
+        depsLeft[c]--;
+        if (endPs > depsReadyPs[c]) depsReadyPs[c] = endPs;
+      }
       if (--windowLeft[job.window] === 0) {
-        while (openWindow < windowLeft.length - 1 && windowLeft[openWindow] === 0) openWindow++;
+        while (openWindow < windowLeft.length - 1 && windowLeft[openWindow] === 0) {
+          openWindow++;
+          windowOpenPs[openWindow] = endPs;
+        }
         for (let c = 0; c < chiplets.length; c++) tryStart(c);
         return;
       }
@@ -94,9 +134,17 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
   }
   const end = jobs.reduce((m, j) => Math.max(m, j.endPs), 0);
   const all: Counts = { ...counts, resourceBytes: fabric.bytes };
+  let energy = energyOf(prog.pkg, topo, all, end);
+  if (dram) energy = dram.energy(energy, end);
+  const jobReadyPs = new Float64Array(nJobs);
+  for (const j of prog.jobs) jobReadyPs[j.index] = Math.max(depsReadyPs[j.index], windowOpenPs[j.window]);
   return {
-    jobs, makespanPs: end, counts: all, energy: energyOf(prog.pkg, topo, all, end),
+    jobs, makespanPs: end, counts: all, energy,
     events: engine.eventsProcessed, fingerprint: engine.fingerprint,
     resourceBusyPs: fabric.busyPs, chipletBusyPs: Float64Array.from(chiplets, (c) => c.busyPs),
+    contention: {
+      resourceQueueDelayPs: fabric.queueDelayPs, jobQueueDelayPs: fabric.jobQueueDelayPs, jobResourceDelayPs: fabric.jobResourceDelayPs,
+      jobReadyPs, jobChipletFreePs: chipletFreePs, jobLastComputeEndPs: lastComputeEndPs, dram: dram ? dram.stats() : null,
+    },
   };
 }

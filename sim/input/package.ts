@@ -5,6 +5,10 @@
  */
 import { Chiplet, ChipletKind, Dataflow, DATAFLOWS, DramChannel, Package } from './types';
 import { Node, checkSchema, deepFreeze, readJsonFile } from './json';
+import { DRAM_PRESETS, peakBandwidthGBps } from './dram-presets';
+
+/** DRAM timing models a package may name (the components are in sim/hw/dram*.ts). */
+export const DRAM_MODELS = ['channel', 'banked'] as const;
 
 export function loadPackage(file: string): Package {
   return parsePackage(file, readJsonFile(file));
@@ -58,18 +62,34 @@ export function parsePackage(file: string, json: unknown): Package {
     packetBytes: nopN.opt('packetBytes')?.num({ int: true, min: 16 }) ?? 2048,
   };
 
-  const dramN = top.get('dram').obj(['channelBandwidthGBps', 'latencyNs', 'energyPjPerBit', 'channels'], ['note']);
+  // "channel" (default): a FIFO with bandwidth and latency. "banked": a preset's banks, rows and
+  // timings; latencyNs is then the fixed path outside the device (controller, PHY) and the
+  // bandwidth defaults to the preset's peak (the analytical model still uses both).
+  const model = (top.get('dram').value as Record<string, unknown> | null)?.model === 'banked' ? 'banked' : 'channel';
+  const dramN = top.get('dram').obj(
+    model === 'banked' ? ['latencyNs', 'energyPjPerBit', 'channels', 'preset'] : ['channelBandwidthGBps', 'latencyNs', 'energyPjPerBit', 'channels'],
+    model === 'banked' ? ['note', 'model', 'channelBandwidthGBps'] : ['note', 'model'],
+  );
+  dramN.opt('model')?.str(DRAM_MODELS);
+  const energyPjPerBit = dramN.get('energyPjPerBit').num({ min: 0 });
+  let banked = null;
+  if (model === 'banked') {
+    const spec = DRAM_PRESETS[dramN.get('preset').str(Object.keys(DRAM_PRESETS))]();
+    const burstPj = spec.burstBytes * 8 * energyPjPerBit;
+    banked = { ...spec, readBurstPj: Number.isNaN(spec.readBurstPj) ? burstPj : spec.readBurstPj, writeBurstPj: Number.isNaN(spec.writeBurstPj) ? burstPj : spec.writeBurstPj };
+  }
   const channels: DramChannel[] = dramN.get('channels').arr(1).map((cn, i) => {
     const [row, col] = cn.pair(0);
     if (row >= grid.length || col >= cols) cn.fail(`no chiplet at [${row}, ${col}] in a ${grid.length}x${cols} grid`);
     return { index: i, id: `dram${i}`, chiplet: row * cols + col };
   });
   const dram = {
-    channelBandwidthGBps: dramN.get('channelBandwidthGBps').num({ gt: 0 }),
+    model, banked,
+    channelBandwidthGBps: dramN.opt('channelBandwidthGBps')?.num({ gt: 0 }) ?? peakBandwidthGBps(banked!),
     latencyNs: dramN.get('latencyNs').num({ min: 0 }),
-    energyPjPerBit: dramN.get('energyPjPerBit').num({ min: 0 }),
+    energyPjPerBit,
     channels,
-  };
+  } as const;
   return deepFreeze({ name, file, rows: grid.length, cols, elementBytes, kinds, chiplets, nop, dram });
 }
 

@@ -114,7 +114,50 @@ export interface DramChannel {
   readonly chiplet: number;
 }
 
+/**
+ * A banked DRAM channel (the "banked" model): device organisation, timings in ns and energies,
+ * from a preset (sim/input/dram-presets.ts, each number with its JEDEC or datasheet source).
+ */
+export interface BankedDramSpec {
+  readonly preset: string;
+  /** Bytes one column burst moves (bus width x burst length). */
+  readonly burstBytes: number;
+  readonly bankGroups: number;
+  readonly banksPerGroup: number;
+  /** Bytes of one row across the channel (page size x devices). */
+  readonly rowBytes: number;
+  /** Data-bus time of one burst, ns (burst length / data rate). */
+  readonly tBurstNs: number;
+  readonly tRcdNs: number;
+  readonly tRpNs: number;
+  /** Read latency: column command to first data, ns. */
+  readonly tClNs: number;
+  /** Write latency: column command to first data, ns. */
+  readonly tCwlNs: number;
+  /** Column to column, different / same bank group, ns. */
+  readonly tCcdSNs: number;
+  readonly tCcdLNs: number;
+  /** End of write data to a read command, different / same bank group, ns. */
+  readonly tWtrSNs: number;
+  readonly tWtrLNs: number;
+  /** Read command to write command, ns. */
+  readonly tRtwNs: number;
+  readonly tRfcNs: number;
+  readonly tRefiNs: number;
+  /** Energy per activate+precharge pair, per read burst, per write burst, per refresh, pJ. */
+  readonly activatePj: number;
+  readonly readBurstPj: number;
+  readonly writeBurstPj: number;
+  readonly refreshPj: number;
+  /** Background power of the channel (active standby), mW. */
+  readonly backgroundMw: number;
+}
+
 export interface DramSpec {
+  /** Timing model of a channel: "channel" (bandwidth + latency FIFO) or "banked". */
+  readonly model: 'channel' | 'banked';
+  /** Banked model parameters (null for "channel"). */
+  readonly banked: BankedDramSpec | null;
   /** Bandwidth of one channel, GB/s, shared by reads and writes. */
   readonly channelBandwidthGBps: number;
   /** Access latency, ns, paid by every packet (pipelined). */

@@ -1,0 +1,229 @@
+/**
+ * The "banked" DRAM model: each channel is a memory controller in front of bank groups of
+ * banks with one open row each (open-page policy), scheduling whole packets FR-FCFS: among the
+ * first QUEUE_WINDOW waiting packets, the oldest whose first burst hits an open row, else the
+ * oldest. A packet is cut into bursts (BankedDramSpec.burstBytes) and each burst is timed by
+ * the rules below; the controller takes the next packet when it has issued the last column
+ * command of the current one, so a stream of row hits keeps the data bus busy back to back.
+ *
+ * Address mapping (low to high bits): burst-in-row column bits are split so that consecutive
+ * bursts rotate over the bank groups (tCCD_S apart instead of tCCD_L), then the column in the
+ * row, then the bank, then the row:
+ *   n = address / burstBytes; bankGroup = n mod BG; column = (n / BG) mod (rowBytes / burstBytes)
+ *   bank = (n / (BG * columns)) mod banksPerGroup; row = n / (BG * columns * banksPerGroup)
+ * Every transfer gets its own address range (a bump allocator per channel, aligned to a row
+ * stripe), so transfers that interleave on a channel compete for rows.
+ *
+ * Per burst, with t0 the time the packet was taken:
+ *   row miss:  PRE at max(t0, bank free) when another row is open, ACT tRP later (or at once
+ *              when the bank is closed), column ready tRCD after the ACT
+ *   column:    >= column ready, >= last column + tCCD_S (other bank group) or tCCD_L (same),
+ *              read after write: >= end of write data + tWTR_S / tWTR_L,
+ *              write after read: >= last read command + tRTW
+ *   data:      read tCL, write tCWL after the column command, then tBurst on the data bus
+ *              (never overlapping the previous burst's data)
+ *   refresh:   every tREFI all banks are precharged (tRP if any is open) and the channel
+ *              stalls for tRFC (checked when a packet is taken; JEDEC allows postponing)
+ * Not modelled: tRAS, tRC, tRRD, tFAW, tRTP, tWR, power-down, per-bank refresh.
+ *
+ * Energy (replaces the channel's pJ/bit DRAM energy in the simulated result): activates x
+ * E_act + read bursts x E_rd + write bursts x E_wr + refreshes (one per tREFI of the run) x
+ * E_ref + background power x makespan, per channel (sim/input/dram-presets.ts for sources).
+ */
+import { Engine, EventTarget } from '../engine/engine';
+import { ChannelServer, Fabric, Packet, packetAddress, packetWrite } from './fabric';
+import { BankedDramSpec } from '../input/types';
+
+/** How far down its queue the controller looks for a row hit (a typical request-queue depth). */
+export const QUEUE_WINDOW = 16;
+
+const PICK = 1;
+const DONE = 2;
+
+const ps = (ns: number) => Math.round(ns * 1000);
+
+interface Waiting {
+  p: Packet;
+  arrivePs: number;
+  addr: number;
+  write: boolean;
+}
+
+/** Timing parameters in integer picoseconds. */
+interface Timing {
+  burst: number; rcd: number; rp: number; cl: number; cwl: number; ccdS: number; ccdL: number;
+  wtrS: number; wtrL: number; rtw: number; rfc: number; refi: number;
+}
+
+export interface BankedStats {
+  rowHits: number;
+  rowMisses: number;
+  activates: number;
+  readBursts: number;
+  writeBursts: number;
+  refreshStalls: number;
+}
+
+/** One channel's controller and banks. */
+export class BankedChannel implements ChannelServer, EventTarget {
+  private readonly t: Timing;
+  private readonly nBanks: number;
+  private readonly columns: number;
+  private readonly openRow: Float64Array;
+  private readonly colReadyPs: Float64Array;
+  private readonly bankFreePs: Float64Array;
+  private readonly queue: Waiting[] = [];
+  private pickPending = false;
+  /** Earliest time the controller can take the next packet (last column command issued). */
+  private ctrlFreePs = 0;
+  private lastColPs = -Infinity;
+  private lastBg = -1;
+  private lastReadColPs = -Infinity;
+  private lastWriteEndPs = -Infinity;
+  private lastWriteBg = -1;
+  private lastWasWrite = false;
+  private busFreePs = 0;
+  private nextRefreshPs: number;
+  private nextAddr = 0;
+  readonly stats: BankedStats = { rowHits: 0, rowMisses: 0, activates: 0, readBursts: 0, writeBursts: 0, refreshStalls: 0 };
+
+  constructor(
+    readonly spec: BankedDramSpec,
+    private readonly engine: Engine,
+    private readonly fabric: Pick<Fabric, 'served' | 'accepted'>,
+    readonly resource: number,
+  ) {
+    const s = spec;
+    this.t = {
+      burst: ps(s.tBurstNs), rcd: ps(s.tRcdNs), rp: ps(s.tRpNs), cl: ps(s.tClNs), cwl: ps(s.tCwlNs), ccdS: ps(s.tCcdSNs), ccdL: ps(s.tCcdLNs),
+      wtrS: ps(s.tWtrSNs), wtrL: ps(s.tWtrLNs), rtw: ps(s.tRtwNs), rfc: ps(s.tRfcNs), refi: ps(s.tRefiNs),
+    };
+    this.nBanks = s.bankGroups * s.banksPerGroup;
+    this.columns = Math.max(1, Math.floor(s.rowBytes / s.burstBytes));
+    this.openRow = new Float64Array(this.nBanks).fill(-1);
+    this.colReadyPs = new Float64Array(this.nBanks);
+    this.bankFreePs = new Float64Array(this.nBanks);
+    this.nextRefreshPs = this.t.refi;
+  }
+
+  /** Address range of a new transfer: starts on a fresh row stripe (all bank groups). */
+  private readonly alloc = (bytes: number): number => {
+    const stripe = this.spec.bankGroups * this.spec.rowBytes;
+    const base = this.nextAddr;
+    this.nextAddr += Math.ceil(Math.max(1, bytes) / stripe) * stripe;
+    return base;
+  };
+
+  /** Bank index (bank group major) and row of the burst at `addr`. */
+  locate(addr: number): { bg: number; bank: number; row: number } {
+    const s = this.spec;
+    const n = Math.floor(addr / s.burstBytes);
+    const bg = n % s.bankGroups;
+    const rest = Math.floor(n / (s.bankGroups * this.columns));
+    return { bg, bank: bg * s.banksPerGroup + (rest % s.banksPerGroup), row: Math.floor(rest / s.banksPerGroup) };
+  }
+
+  enqueue(p: Packet, nowPs: number): void {
+    this.queue.push({ p, arrivePs: nowPs, addr: packetAddress(p, this.alloc), write: packetWrite(p) });
+    this.schedulePick(nowPs);
+  }
+
+  private schedulePick(nowPs: number): void {
+    if (this.pickPending || this.queue.length === 0) return;
+    this.pickPending = true;
+    this.engine.at(Math.max(nowPs, this.ctrlFreePs), this, PICK, null);
+  }
+
+  onEvent(kind: number, arg: unknown, now: number): void {
+    if (kind === PICK) {
+      this.pickPending = false;
+      this.serveNext(now);
+      this.schedulePick(now);
+    } else {
+      const w = arg as Waiting & { startPs: number; endPs: number; busyPs: number };
+      this.fabric.served(w.p, this.resource, w.arrivePs, w.startPs, w.endPs, w.busyPs);
+    }
+  }
+
+  /** FR-FCFS: the oldest waiting packet whose first burst hits an open row, else the oldest. */
+  private choose(): number {
+    const n = Math.min(this.queue.length, QUEUE_WINDOW);
+    for (let i = 0; i < n; i++) {
+      const { bank, row } = this.locate(this.queue[i].addr);
+      if (this.openRow[bank] === row) return i;
+    }
+    return 0;
+  }
+
+  private refreshUntil(t: number): number {
+    // Refreshes due by t: precharge all (tRP if a row is open), then tRFC with the channel stalled.
+    while (this.nextRefreshPs <= t) {
+      let start = Math.max(this.nextRefreshPs, this.busFreePs, this.lastColPs);
+      let open = false;
+      for (let b = 0; b < this.nBanks; b++) open ||= this.openRow[b] >= 0;
+      if (open) start += this.t.rp;
+      const end = start + this.t.rfc;
+      this.openRow.fill(-1);
+      for (let b = 0; b < this.nBanks; b++) this.bankFreePs[b] = Math.max(this.bankFreePs[b], end);
+      if (end > t) {
+        this.stats.refreshStalls++;
+        t = end;
+      }
+      this.nextRefreshPs += this.t.refi;
+    }
+    return t;
+  }
+
+  private serveNext(now: number): void {
+    const w = this.queue.splice(this.choose(), 1)[0];
+    const t0 = this.refreshUntil(now);
+    const s = this.spec;
+    const T = this.t;
+    const bursts = Math.max(1, Math.ceil(w.p.bytes / s.burstBytes));
+    let dataEnd = 0;
+    for (let k = 0; k < bursts; k++) {
+      const { bg, bank, row } = this.locate(w.addr + k * s.burstBytes);
+      if (this.openRow[bank] !== row) {
+        let act = Math.max(t0, this.bankFreePs[bank]);
+        if (this.openRow[bank] >= 0) act += T.rp;
+        this.openRow[bank] = row;
+        this.colReadyPs[bank] = act + T.rcd;
+        this.stats.activates++;
+        this.stats.rowMisses++;
+      } else {
+        this.stats.rowHits++;
+      }
+      let col = Math.max(t0, this.colReadyPs[bank], this.lastColPs + (bg === this.lastBg ? T.ccdL : T.ccdS));
+      if (w.write && !this.lastWasWrite) col = Math.max(col, this.lastReadColPs + T.rtw);
+      if (!w.write && this.lastWasWrite) col = Math.max(col, this.lastWriteEndPs + (bg === this.lastWriteBg ? T.wtrL : T.wtrS));
+      const lat = w.write ? T.cwl : T.cl;
+      const dataStart = Math.max(col + lat, this.busFreePs);
+      col = dataStart - lat;
+      dataEnd = dataStart + T.burst;
+      this.busFreePs = dataEnd;
+      this.lastColPs = col;
+      this.lastBg = bg;
+      this.bankFreePs[bank] = Math.max(this.bankFreePs[bank], col);
+      if (w.write) {
+        this.lastWriteEndPs = dataEnd;
+        this.lastWriteBg = bg;
+        this.stats.writeBursts++;
+      } else {
+        this.lastReadColPs = col;
+        this.stats.readBursts++;
+      }
+      this.lastWasWrite = w.write;
+    }
+    this.ctrlFreePs = this.lastColPs;
+    this.fabric.accepted(w.p, now);
+    this.engine.at(dataEnd, this, DONE, Object.assign(w, { startPs: t0, endPs: dataEnd, busyPs: bursts * T.burst }));
+  }
+
+  /** DRAM energy of this channel over a run of makespanPs, pJ. */
+  energyPj(makespanPs: number): number {
+    const s = this.spec;
+    const st = this.stats;
+    const refreshes = Math.floor(makespanPs / this.t.refi);
+    return st.activates * s.activatePj + st.readBursts * s.readBurstPj + st.writeBursts * s.writeBurstPj + refreshes * s.refreshPj + (s.backgroundMw * makespanPs) / 1000;
+  }
+}
