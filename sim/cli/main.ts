@@ -11,7 +11,7 @@ import { DEFAULT_SCAR, SearchLimitError } from '../sched/scar/scar';
 import { comparePackages, shippedScenarios } from '../report/packages';
 import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
-import { jobsCsv, jobsText, pct, summaryText, table } from '../report/format';
+import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesText, summaryText, table } from '../report/format';
 import { writeFileAtomic } from './files';
 import { costOfLayer } from '../report/layer';
 import { openSinks } from './sinks';
@@ -75,6 +75,10 @@ function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extr
   out('');
   out(summaryText(c));
   out('');
+  out(decompositionText(c));
+  out('');
+  out(resourcesText(c, 3));
+  out('');
   out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)} (|sim - ana| / ana)`);
   out(`simulation: ${c.events} events in ${ev.wallMs.toFixed(1)} ms (${(eventsPerSec / 1e6).toFixed(2)} M events/s), fingerprint ${c.fingerprint}`);
   if (args.jobs) {
@@ -128,6 +132,8 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
     out(summaryText(c));
     out('');
     out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)}`);
+    out('');
+    out(explanationText(c));
   }
 }
 

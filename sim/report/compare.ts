@@ -1,12 +1,16 @@
 /**
- * Analytical vs simulated, per job (layer) and for the whole scenario. Dynamic energy is the
- * same in both by construction (same counts); they differ in time, and so in static energy,
- * by what the analytical model cannot see: contention on NoP links and DRAM channels.
+ * Analytical vs simulated, per job (layer) and for the whole scenario, with the paper's closed
+ * form beside them and the contention behind the difference (explain.ts). Dynamic energy is the
+ * same in the list schedule and the simulation by construction (same counts); they differ in
+ * time, and so in static energy, by what the analytical model cannot see: contention on NoP
+ * links and DRAM channels (and, with the banked DRAM model, its timing and energy).
  */
 import { Program } from '../cost/program';
 import { Estimate } from '../cost/estimate';
 import { SimResult } from '../hw/replay';
 import { Energy, edpJs } from '../cost/energy';
+import { ClosedFormWindow } from '../cost/closedform';
+import { Decomposition, explain, jobReason, ResourceRow, WindowRow } from './explain';
 
 export interface JobRow {
   job: string;
@@ -18,6 +22,23 @@ export interface JobRow {
   simulatedPs: number;
   /** (simulated - analytical) / analytical. */
   error: number;
+  /** The job's closed-form latency (compute + communication), ps. */
+  closedFormPs: number;
+  /** Simulated: when it was ready (producers ended, window open), started and ended, ps. */
+  readyPs: number;
+  startPs: number;
+  endPs: number;
+  /** Its chiplet idled waiting for its producers or window, ps. */
+  waitProducersPs: number;
+  /** Queueing delay behind other transfers, ps, and the resource that contributed most. */
+  queueDelayPs: number;
+  topResource: string | null;
+  topResourceDelayPs: number;
+  waitByResource: Record<string, number>;
+  computePs: number;
+  storePs: number;
+  /** Why its simulated time differs from the list schedule's. */
+  reason: string;
 }
 
 export interface Totals {
@@ -30,8 +51,17 @@ export interface Comparison {
   scenario: string;
   package: string;
   jobs: number;
+  /** The paper's closed form (explain.ts), the list schedule and the simulation. */
+  closedForm: Totals & { latencyError: number; windows: ClosedFormWindow[] };
   analytical: Totals;
   simulated: Totals;
+  /** Closed-form latency error split into per-job cost, pipelining and contention. */
+  decomposition: Decomposition;
+  windows: WindowRow[];
+  /** NoP links and DRAM channels by queueing delay imposed, largest first. */
+  resources: ResourceRow[];
+  /** Banked DRAM model counters (row hits, activates, ...), or null. */
+  dram: Record<string, number> | null;
   latencyError: number;
   energyError: number;
   edpError: number;
@@ -45,21 +75,30 @@ export interface Comparison {
 
 const rel = (sim: number, ana: number) => (ana === 0 ? (sim === 0 ? 0 : Infinity) : (sim - ana) / ana);
 
+const us = (ps: number) => `${(ps / 1e6).toFixed(3)} us`;
+
 export function compare(prog: Program, est: Estimate, sim: SimResult): Comparison {
+  const x = explain(prog, est, sim);
   const rows: JobRow[] = prog.jobs.map((j, i) => {
     const a = est.jobs[i].endPs - est.jobs[i].startPs;
     const s = sim.jobs[i].endPs - sim.jobs[i].startPs;
+    const b = x.jobs[i];
     return {
       job: j.name, chiplet: prog.pkg.chiplets[j.chiplet].id, dataflow: j.plan.kind.dataflow, tiles: j.plan.tiles,
-      utilization: j.plan.utilization, analyticalPs: a, simulatedPs: s, error: rel(s, a),
+      utilization: j.plan.utilization, analyticalPs: a, simulatedPs: s, error: rel(s, a), closedFormPs: b.closedFormPs,
+      readyPs: b.readyPs, startPs: b.startPs, endPs: b.endPs, waitProducersPs: b.waitProducersPs,
+      queueDelayPs: b.queueDelayPs, topResource: b.topResource, topResourceDelayPs: b.topResourceDelayPs, waitByResource: b.waitByResource,
+      computePs: b.computePs, storePs: b.storePs, reason: jobReason(b, est.jobs[i].startPs, us),
     };
   });
   const errs = rows.map((r) => Math.abs(r.error)).filter(Number.isFinite);
   const totals = (latencyPs: number, energy: Energy): Totals => ({ latencyPs, energy, edpJs: edpJs(energy.totalPj, latencyPs) });
   const analytical = totals(est.makespanPs, est.energy);
   const simulated = totals(sim.makespanPs, sim.energy);
+  const closedForm = { ...totals(x.closedForm.latencyPs, x.closedForm.energy), latencyError: rel(sim.makespanPs, x.closedForm.latencyPs), windows: x.closedForm.windows };
   return {
-    scenario: prog.scenario.name, package: prog.pkg.name, jobs: prog.jobs.length, analytical, simulated,
+    scenario: prog.scenario.name, package: prog.pkg.name, jobs: prog.jobs.length, closedForm, analytical, simulated,
+    decomposition: x.decomposition, windows: x.windows, resources: x.resources, dram: x.dram,
     latencyError: rel(simulated.latencyPs, analytical.latencyPs),
     energyError: rel(simulated.energy.totalPj, analytical.energy.totalPj),
     edpError: rel(simulated.edpJs, analytical.edpJs),

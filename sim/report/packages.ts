@@ -15,6 +15,8 @@ import { ScarResult, SearchLimitError } from '../sched/scar/scar';
 export interface PackageResult {
   package: string;
   heterogeneous: boolean;
+  /** The paper's closed form (sim/cost/closedform.ts) of the same schedule. */
+  closedForm: { latencyPs: number; energyPj: number; edpJs: number };
   analytical: { latencyPs: number; energyPj: number; edpJs: number };
   simulated: { latencyPs: number; energyPj: number; edpJs: number };
   jobs: number;
@@ -33,6 +35,8 @@ export interface ScenarioComparison {
   /** 1 - EDP(best het) / EDP(best hom). */
   edpReductionAnalytical: number;
   edpReductionSimulated: number;
+  /** The same by the closed form's EDPs. */
+  edpReductionClosedForm: number;
   /** 1 - EDP(best het) / EDP(this homogeneous package), simulated, per homogeneous package. */
   edpReductionVs: Record<string, number>;
 }
@@ -42,7 +46,7 @@ export interface PackageComparison {
   seed: string;
   scenarios: ScenarioComparison[];
   /** Mean EDP reduction per scenario kind. */
-  averages: { kind: string; scenarios: number; edpReductionAnalytical: number; edpReductionSimulated: number; edpReductionVs: Record<string, number> }[];
+  averages: { kind: string; scenarios: number; edpReductionAnalytical: number; edpReductionSimulated: number; edpReductionClosedForm: number; edpReductionVs: Record<string, number> }[];
 }
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -70,6 +74,7 @@ export async function comparePackages(
       const r: PackageResult = {
         package: pkg.name,
         heterogeneous: new Set(pkg.chiplets.map((x) => x.kind.dataflow)).size > 1,
+        closedForm: { latencyPs: c.closedForm.latencyPs, energyPj: c.closedForm.energy.totalPj, edpJs: c.closedForm.edpJs },
         analytical: { latencyPs: c.analytical.latencyPs, energyPj: c.analytical.energy.totalPj, edpJs: c.analytical.edpJs },
         simulated: { latencyPs: c.simulated.latencyPs, energyPj: c.simulated.energy.totalPj, edpJs: c.simulated.edpJs },
         jobs: c.jobs, scheduleMs: t1 - t0, simulateMs: ev.wallMs,
@@ -88,17 +93,20 @@ export async function comparePackages(
       }
       results.push(r);
     }
-    const best = (het: boolean, key: 'analytical' | 'simulated') =>
+    const best = (het: boolean, key: 'closedForm' | 'analytical' | 'simulated') =>
       results.filter((r) => r.heterogeneous === het).sort((a, b) => a[key].edpJs - b[key].edpJs)[0];
     const het = best(true, 'analytical');
     const hom = best(false, 'analytical');
     const hetS = best(true, 'simulated');
     const homS = best(false, 'simulated');
+    const hetF = best(true, 'closedForm');
+    const homF = best(false, 'closedForm');
     scenarios.push({
       scenario: scenario.name, kind: scenario.kind, results,
       bestHeterogeneous: het?.package ?? '', bestHomogeneous: hom?.package ?? '',
       edpReductionAnalytical: het && hom ? 1 - het.analytical.edpJs / hom.analytical.edpJs : NaN,
       edpReductionSimulated: hetS && homS ? 1 - hetS.simulated.edpJs / homS.simulated.edpJs : NaN,
+      edpReductionClosedForm: hetF && homF ? 1 - hetF.closedForm.edpJs / homF.closedForm.edpJs : NaN,
       edpReductionVs: Object.fromEntries(results.filter((r) => !r.heterogeneous).map((r) => [r.package, hetS ? 1 - hetS.simulated.edpJs / r.simulated.edpJs : NaN])),
     });
   }
@@ -111,6 +119,7 @@ export async function comparePackages(
       const homs = Object.keys(ss[0].edpReductionVs);
       return {
         kind: k, scenarios: ss.length, edpReductionAnalytical: mean(ss.map((s) => s.edpReductionAnalytical)), edpReductionSimulated: mean(ss.map((s) => s.edpReductionSimulated)),
+        edpReductionClosedForm: mean(ss.map((s) => s.edpReductionClosedForm)),
         edpReductionVs: Object.fromEntries(homs.map((h) => [h, mean(ss.map((s) => s.edpReductionVs[h]))])),
       };
     }),
