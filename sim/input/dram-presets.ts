@@ -59,7 +59,7 @@ function ddr4(): BankedDramSpec {
     tRefiNs: 7800, // tREFI at <= 85 C (JESD79-4C)
   };
   // Micron 8 Gb DDR4 x8 (MT40A1G8), -062E (3200) IDD table, as tabulated in DRAMsim3's
-  // DDR4_8Gb_x8_3200 configuration (Li et al., IEEE CAL 2020); tRAS 52 nCK = 32 ns (JESD79-4C).
+  // DDR4_8Gb_x8_3200 configuration (Li et al., IEEE CAL 2020); tRAS 52 nCK = 32.5 ns (JESD79-4C).
   const e = energies({ vdd: 1.2, idd0: 57, idd2n: 37, idd3n: 52, idd4r: 168, idd4w: 150, idd5b: 250, devices: 8, tRasNs: 52 * tCK }, t.tBurstNs, t.tRpNs, t.tRfcNs);
   return { preset: 'DDR4-3200', ...t, ...e };
 }

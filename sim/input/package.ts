@@ -65,12 +65,13 @@ export function parsePackage(file: string, json: unknown): Package {
   // "channel" (default): a FIFO with bandwidth and latency. "banked": a preset's banks, rows and
   // timings; latencyNs is then the fixed path outside the device (controller, PHY) and the
   // bandwidth defaults to the preset's peak (the analytical model still uses both).
-  const model = (top.get('dram').value as Record<string, unknown> | null)?.model === 'banked' ? 'banked' : 'channel';
+  const rawModel = (top.get('dram').value as Record<string, unknown> | null)?.model;
+  if (rawModel !== undefined) new Node(file, 'dram.model', rawModel).str(DRAM_MODELS);
+  const model = rawModel === 'banked' ? 'banked' : 'channel';
   const dramN = top.get('dram').obj(
     model === 'banked' ? ['latencyNs', 'energyPjPerBit', 'channels', 'preset'] : ['channelBandwidthGBps', 'latencyNs', 'energyPjPerBit', 'channels'],
     model === 'banked' ? ['note', 'model', 'channelBandwidthGBps'] : ['note', 'model'],
   );
-  dramN.opt('model')?.str(DRAM_MODELS);
   const energyPjPerBit = dramN.get('energyPjPerBit').num({ min: 0 });
   let banked = null;
   if (model === 'banked') {

@@ -1,0 +1,174 @@
+import { Engine } from '../../sim/engine/engine';
+import { Packet } from '../../sim/hw/fabric';
+import { BankedChannel } from '../../sim/hw/dram-banked';
+import { DRAM_PRESETS } from '../../sim/input/dram-presets';
+import { parsePackage } from '../../sim/input/package';
+import { lowerSchedule } from '../../sim/cost/program';
+import { estimateProgram } from '../../sim/cost/estimate';
+import { simulate } from '../../sim/hw/replay';
+import { InputError } from '../../sim/input/errors';
+import { KIND, testPackage, testScenario, testSchedule, testWorkload } from '../helpers';
+
+// DDR4-3200AA (ps): tCK 625, tBurst 2500, tRCD = tRP = tCL = 13750, tCCD_S 2500, tCCD_L 5000,
+// tRFC 350000, tREFI 7800000; 4 bank groups x 4 banks, 8 KB rows, 64-byte bursts.
+const DDR4 = DRAM_PRESETS['DDR4-3200']();
+const T = { burst: 2500, rcd: 13750, rp: 13750, cl: 13750, rfc: 350000, refi: 7800000 };
+
+interface Served { id: number; arrive: number; start: number; end: number; at: number }
+
+/** A channel with a recording fabric; packets are single transfers at given addresses. */
+function harness(onServed?: (s: Served, h: ReturnType<typeof harness>) => void) {
+  const engine = new Engine();
+  const served: Served[] = [];
+  const h = {
+    engine, served,
+    ch: null as unknown as BankedChannel,
+    send(id: number, addr: number, bytes: number, write = false, at?: number) {
+      const p = { xfer: { bytes, addr, write, id }, hop: 0, bytes, offset: 0 } as unknown as Packet;
+      const go = () => h.ch.enqueue(p, engine.nowPs);
+      if (at === undefined) go();
+      else engine.at(at, { onEvent: go }, 0);
+    },
+  };
+  h.ch = new BankedChannel(DDR4, engine, {
+    served: (p, _r, arrive, start, end) => {
+      const s = { id: (p.xfer as unknown as { id: number }).id, arrive, start, end, at: engine.nowPs };
+      served.push(s);
+      onServed?.(s, h);
+    },
+    accepted: () => undefined,
+  }, 0);
+  return h;
+}
+
+// Address of row `row` in bank 0 of bank group 0: rows are BG x columns x banks bursts apart.
+const rowAddr = (row: number) => row * 4 * 128 * 4 * 64;
+
+describe('banked DRAM (DDR4-3200, hand-computed)', () => {
+  test('preset numbers: peak 25.6 GB/s; E_act and E_rd from the Micron IDD method', () => {
+    expect(DDR4.burstBytes / DDR4.tBurstNs).toBeCloseTo(25.6, 10);
+    // tRAS 32.5 ns, tRC = tRAS + tRP = 46.25 ns:
+    // 8 devices x 1.2 V x (57 mA x 46.25 ns - 52 x 32.5 - 37 x 13.75) = 8 x 1.2 x 437.5 = 4200 pJ.
+    expect(DDR4.activatePj).toBeCloseTo(4200, 6);
+    // 8 x 1.2 x (168 - 52) x 2.5 = 2784 pJ per 64-byte read burst.
+    expect(DDR4.readBurstPj).toBeCloseTo(2784, 6);
+    expect(DDR4.refreshPj).toBeCloseTo(8 * 1.2 * (250 - 52) * 350, 6);
+  });
+
+  test('a row-hit stream runs at burst rate: 4096 sequential bytes = tRCD + tCL + 64 x tBurst', () => {
+    const h = harness();
+    // Two packets of one transfer: bursts rotate over the 4 bank groups (tCCD_S = tBurst);
+    // 4 activates (one per bank group), then 60 row hits.
+    const p1 = { xfer: { bytes: 4096, addr: 0, write: false }, hop: 0, bytes: 2048, offset: 0 } as unknown as Packet;
+    const p2 = { xfer: p1.xfer, hop: 0, bytes: 2048, offset: 2048 } as unknown as Packet;
+    h.ch.enqueue(p1, 0);
+    h.ch.enqueue(p2, 0);
+    h.engine.run();
+    expect(h.served.map((s) => s.end)).toEqual([T.rcd + T.cl + 32 * T.burst, T.rcd + T.cl + 64 * T.burst]);
+    expect(h.ch.stats.activates).toBe(4);
+    expect(h.ch.stats.rowHits).toBe(60);
+  });
+
+  test('alternating rows of one bank pay tRP + tRCD each time', () => {
+    const rows = [0, 1, 0, 1, 0];
+    let next = 1;
+    const h = harness((_s, hh) => {
+      if (next < rows.length) hh.send(next, rowAddr(rows[next]), 64, false, undefined), next++;
+    });
+    h.send(0, rowAddr(0), 64);
+    h.engine.run();
+    const lat = h.served.map((s) => s.end - s.arrive);
+    expect(lat[0]).toBe(T.rcd + T.cl + T.burst); // closed bank: ACT, column, data
+    for (const l of lat.slice(1)) expect(l).toBe(T.rp + T.rcd + T.cl + T.burst);
+    expect(h.ch.stats.activates).toBe(5);
+    expect(h.ch.stats.rowHits).toBe(0);
+  });
+
+  test('a refresh stalls the channel for tRFC', () => {
+    const h = harness();
+    h.send(0, 0, 64, false, T.refi - 100000); // before the refresh is due: no stall
+    h.send(1, 0, 64, false, T.refi); // due now: waits for the refresh
+    h.engine.run();
+    expect(h.served[0].end - h.served[0].arrive).toBe(T.rcd + T.cl + T.burst);
+    // Bank 0's row is open from packet 0: precharge all (tRP), refresh (tRFC), then ACT again.
+    expect(h.served[1].start).toBe(T.refi + T.rp + T.rfc);
+    expect(h.served[1].end).toBe(T.refi + T.rp + T.rfc + T.rcd + T.cl + T.burst);
+    expect(h.ch.stats.refreshStalls).toBe(1);
+  });
+
+  test('FR-FCFS: a younger row hit goes before an older row miss', () => {
+    const h = harness();
+    h.send(0, rowAddr(0), 64, false, 0); // opens row 0 of bank 0
+    h.send(1, rowAddr(1), 64, false, 1000); // older, misses
+    h.send(2, rowAddr(0) + 4 * 64, 64, false, 2000); // younger, hits row 0 (same bank, next column)
+    h.engine.run();
+    expect(h.served.map((s) => s.id)).toEqual([0, 2, 1]);
+  });
+
+  test('write then read pays the write-to-read turnaround', () => {
+    const h = harness();
+    h.send(0, 0, 64, true, 0);
+    h.send(1, 64 * 4, 64, false, 0); // same bank group 0, same row: a row hit
+    h.engine.run();
+    // Write: ACT 0, column 13750, data 13750 + CWL 10000 .. +2500 = 26250. Read column at
+    // 26250 + tWTR_L 7500 = 33750, data ends 33750 + 13750 + 2500.
+    expect(h.served[0].end).toBe(26250);
+    expect(h.served[1].end).toBe(33750 + 13750 + 2500);
+  });
+});
+
+const ATTN = { op: 'fc', inFeatures: 512, outFeatures: 512 };
+
+function bankedPackage(extra: Record<string, unknown> = {}) {
+  return parsePackage('banked.json', {
+    schema: 'mcmsim/package@1', name: 'banked', kinds: { ws: KIND }, grid: [['ws', 'ws']],
+    nop: { linkBandwidthGBps: 100, hopLatencyNs: 35, energyPjPerBit: 2 },
+    dram: { model: 'banked', preset: 'DDR4-3200', latencyNs: 50, energyPjPerBit: 15, channels: [[0, 0]], ...extra },
+  });
+}
+
+describe('banked DRAM in a package', () => {
+  test('loads by name; bandwidth defaults to the preset peak; the run completes and counts DRAM energy by command', async () => {
+    const pkg = bankedPackage();
+    expect(pkg.dram.model).toBe('banked');
+    expect(pkg.dram.channelBandwidthGBps).toBeCloseTo(25.6, 10);
+    const w = testWorkload('m', [{ name: 'a', ...ATTN }, { name: 'b', ...ATTN, inputs: ['a'] }]);
+    const prog = lowerSchedule(testSchedule([{ layer: 'm/a', chiplet: 'c0_0' }, { layer: 'm/b', chiplet: 'c0_1' }]), testScenario([{ workload: w, batch: 4 }]), pkg);
+    const sim = await simulate(prog);
+    const est = estimateProgram(prog);
+    expect(sim.jobs.every((j) => j.endPs > j.startPs)).toBe(true);
+    expect(sim.contention.dram!.activates).toBeGreaterThan(0);
+    expect(sim.contention.dram!.readBursts).toBeGreaterThan(0);
+    expect(sim.energy.dramPj).not.toBe(est.energy.dramPj);
+    expect(sim.energy.dynamicPj - sim.energy.dramPj).toBeCloseTo(est.energy.dynamicPj - est.energy.dramPj, 6);
+    const again = await simulate(prog);
+    expect(again.fingerprint).toBe(sim.fingerprint);
+  });
+
+  test('"model": "channel" is the default: same result, same fingerprint', async () => {
+    const w = testWorkload('m', [{ name: 'a', ...ATTN }]);
+    const sched = testSchedule([{ layer: 'm/a', chiplet: 'c0_0' }]);
+    const sc = testScenario([{ workload: w, batch: 2 }]);
+    const plain = testPackage();
+    const named = parsePackage('p.json', {
+      schema: 'mcmsim/package@1', name: 'test', kinds: { ws: { ...KIND } }, grid: [['ws']],
+      nop: { linkBandwidthGBps: 100, hopLatencyNs: 35, energyPjPerBit: 2, packetBytes: 2048 },
+      dram: { model: 'channel', channelBandwidthGBps: 64, latencyNs: 200, energyPjPerBit: 15, channels: [[0, 0]] },
+    });
+    const a = await simulate(lowerSchedule(sched, sc, plain));
+    const b = await simulate(lowerSchedule(sched, sc, named));
+    expect(b.fingerprint).toBe(a.fingerprint);
+    expect(b.energy).toEqual(a.energy);
+  });
+
+  test('bad DRAM fields name the file and field', () => {
+    expect(() => bankedPackage({ preset: 'DDR9' })).toThrow(/banked\.json: dram\.preset: .*DDR4-3200/);
+    expect(() => bankedPackage({ model: 'magic' })).toThrow(InputError);
+    expect(() => bankedPackage({ model: 'magic' })).toThrow(/dram\.model/);
+    expect(() => parsePackage('x.json', {
+      schema: 'mcmsim/package@1', name: 'x', kinds: { ws: KIND }, grid: [['ws']],
+      nop: { linkBandwidthGBps: 100, hopLatencyNs: 35, energyPjPerBit: 2 },
+      dram: { model: 'banked', latencyNs: 50, energyPjPerBit: 15, channels: [[0, 0]] },
+    })).toThrow(/x\.json: dram\.preset: missing required field/);
+  });
+});
