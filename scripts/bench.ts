@@ -5,7 +5,9 @@
  * scheduled by SCAR (seed 1).
  * Reports events per second of the bare tinyqueue (push + pop) and of the Engine with the same
  * access pattern, their ratio (the engine's overhead), and per scenario: schedule, analytical
- * and simulation wall time, events, events/s.
+ * and simulation wall time, events, events/s. Then the DRAM models side by side: the default
+ * scenario on one shared interface, as a FIFO channel and as a banked DDR4-3200 channel
+ * (models/packages/stress_shared_{dram,ddr4}_3x3.json; the banked model costs events).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -86,8 +88,14 @@ async function main() {
       totalMs: t3 - t0, events: ev.sim.events, eventsPerSec: ev.sim.events / (ev.wallMs / 1000), fingerprint: ev.sim.fingerprint,
     });
   }
+  const dram = [];
+  for (const p of ['stress_shared_dram_3x3', 'stress_shared_ddr4_3x3']) {
+    const inputs = loadInputs(path.join(root, 'models/scenarios/default.json'), path.join(root, 'models/packages', `${p}.json`));
+    const ev = await evaluate(makeSchedule(inputs, { strategy: 'scar', seed: '1' }), inputs);
+    dram.push({ package: p, model: inputs.pkg.dram.model, simulateMs: ev.wallMs, events: ev.sim.events, eventsPerSec: ev.sim.events / (ev.wallMs / 1000) });
+  }
   if (json) {
-    console.log(JSON.stringify({ node: process.version, queue, scenarios: rows }, null, 2));
+    console.log(JSON.stringify({ node: process.version, queue, scenarios: rows, dram }, null, 2));
     return;
   }
   const f1 = (x: number) => x.toFixed(1);
@@ -100,6 +108,9 @@ async function main() {
   for (const r of rows) {
     console.log(`${r.scenario.padEnd(30)} ${String(r.jobs).padStart(5)} ${f1(r.scheduleMs).padStart(12)} ${f1(r.simulateMs).padStart(12)} ${f1(r.totalMs).padStart(9)} ${String(r.events).padStart(10)} ${m(r.eventsPerSec).padStart(11)}`);
   }
+  console.log('');
+  console.log('DRAM model (default scenario)        simulate ms     events  M events/s');
+  for (const d of dram) console.log(`${`${d.model} (${d.package})`.padEnd(36)} ${f1(d.simulateMs).padStart(11)} ${String(d.events).padStart(10)} ${m(d.eventsPerSec).padStart(11)}`);
 }
 
 main().catch((e) => {

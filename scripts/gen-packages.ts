@@ -59,9 +59,37 @@ const packages: Record<string, object> = {
   os_6x6: pkg('os_6x6', 'homogeneous output-stationary baseline', fill(6, () => 'os')),
 };
 
+/**
+ * Stress packages for validation (README "Validation"): the het_sides_3x3 layout with 4096-PE
+ * chiplets (64 x 64, the seed paper's datacenter setting, so layers need 4x the bytes per
+ * second) and the one resource that contention needs narrowed. Contention-free estimates are
+ * wrong on them by construction; `mcmsim validate` shows by how much and where.
+ */
+function stress(name: string, note: string, change: (p: { nop: object; dram: object }) => void): object {
+  const p = pkg(name, note, fill(3, (r, c) => (c === 0 ? 'ws' : c === 2 ? 'os' : r % 2 === 0 ? 'ws' : 'os'))) as { kinds: Record<string, object>; nop: object; dram: object };
+  for (const k of Object.keys(p.kinds)) p.kinds[k] = { ...p.kinds[k], peRows: 64, peCols: 64 }; // 4096 PEs (seed paper, datacenter)
+  change(p);
+  return p;
+}
+
+const stressPackages: Record<string, object> = {
+  stress_shared_dram_3x3: stress('stress_shared_dram_3x3', 'het_sides_3x3 layout, 4096-PE chiplets, one shared 64 GB/s DRAM interface (at c1_0) instead of six', (p) => {
+    p.dram = { ...dramOf(3, 3), channels: [[1, 0]] };
+  }),
+  stress_narrow_nop_3x3: stress('stress_narrow_nop_3x3', 'het_sides_3x3 layout, 4096-PE chiplets, a NoP of 8 GB/s per link (1/12.5 of the default)', (p) => {
+    p.nop = { ...nop, linkBandwidthGBps: 8 };
+  }),
+  // The same shared interface with the banked model: DDR4-3200 (25.6 GB/s peak); the package's
+  // latencyNs is then the path outside the device (controller, PHY): 200 ns minus tRCD + tCL
+  // (27.5 ns), so a row miss costs the seed paper's 200 ns.
+  stress_shared_ddr4_3x3: stress('stress_shared_ddr4_3x3', 'stress_shared_dram_3x3 with one banked DDR4-3200 channel (sim/hw/dram-banked.ts)', (p) => {
+    p.dram = { model: 'banked', preset: 'DDR4-3200', latencyNs: 172.5, energyPjPerBit: 14.8, channels: [[1, 0]] };
+  }),
+};
+
 const dir = path.resolve(__dirname, '../models/packages');
 fs.mkdirSync(dir, { recursive: true });
-for (const [name, doc] of Object.entries(packages)) {
+for (const [name, doc] of Object.entries({ ...packages, ...stressPackages })) {
   const text = JSON.stringify(doc, null, 2).replace(/\[\n\s+("(?:ws|os|rs)"|\d+),\n\s+("(?:ws|os|rs)"|\d+)(?:,\n\s+("(?:ws|os|rs)"|\d+))*\n\s+\]/g, (m) => m.replace(/\s+/g, ' ').replace('[ ', '[').replace(' ]', ']'));
   fs.writeFileSync(path.join(dir, `${name}.json`), text + '\n');
   console.log(`wrote models/packages/${name}.json`);

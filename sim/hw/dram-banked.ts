@@ -114,13 +114,20 @@ export class BankedChannel implements ChannelServer, EventTarget {
     return base;
   };
 
-  /** Bank index (bank group major) and row of the burst at `addr`. */
-  locate(addr: number): { bg: number; bank: number; row: number } {
+  // Result of locate() (fields, not an object per burst: this runs once per burst).
+  private locBg = 0;
+  private locBank = 0;
+  private locRow = 0;
+
+  /** Bank group, bank index (bank group major) and row of the burst at `addr`. */
+  private locate(addr: number): void {
     const s = this.spec;
     const n = Math.floor(addr / s.burstBytes);
     const bg = n % s.bankGroups;
     const rest = Math.floor(n / (s.bankGroups * this.columns));
-    return { bg, bank: bg * s.banksPerGroup + (rest % s.banksPerGroup), row: Math.floor(rest / s.banksPerGroup) };
+    this.locBg = bg;
+    this.locBank = bg * s.banksPerGroup + (rest % s.banksPerGroup);
+    this.locRow = Math.floor(rest / s.banksPerGroup);
   }
 
   enqueue(p: Packet, nowPs: number): void {
@@ -149,8 +156,8 @@ export class BankedChannel implements ChannelServer, EventTarget {
   private choose(): number {
     const n = Math.min(this.queue.length, QUEUE_WINDOW);
     for (let i = 0; i < n; i++) {
-      const { bank, row } = this.locate(this.queue[i].addr);
-      if (this.openRow[bank] === row) return i;
+      this.locate(this.queue[i].addr);
+      if (this.openRow[this.locBank] === this.locRow) return i;
     }
     return 0;
   }
@@ -182,7 +189,10 @@ export class BankedChannel implements ChannelServer, EventTarget {
     const bursts = Math.max(1, Math.ceil(w.p.bytes / s.burstBytes));
     let dataEnd = 0;
     for (let k = 0; k < bursts; k++) {
-      const { bg, bank, row } = this.locate(w.addr + k * s.burstBytes);
+      this.locate(w.addr + k * s.burstBytes);
+      const bg = this.locBg;
+      const bank = this.locBank;
+      const row = this.locRow;
       if (this.openRow[bank] !== row) {
         let act = Math.max(t0, this.bankFreePs[bank]);
         if (this.openRow[bank] >= 0) act += T.rp;

@@ -8,11 +8,16 @@
  * A DRAM channel may instead be served by a pluggable ChannelServer (sim/hw/dram-*.ts, chosen
  * by name in the package file): the packet is handed to it and comes back through served().
  *
- * Contention accounting (always on, a few typed-array adds per packet): a packet that finds its
- * resource still held by another transfer waits startPs - arrivePs; that wait is charged to
- * the resource and to the packet's job (queueDelayPs, jobResourceDelayPs). Waiting behind a
- * packet of its own transfer is not contention: it is the path's bottleneck setting the packet
- * spacing, which the contention-free model already counts (Topology.transferTimePs).
+ * Contention accounting (always on, cheap): a packet that finds its resource still held by
+ * another transfer waits startPs - arrivePs; the transfer sums these waits per hop. Waiting
+ * behind a packet of its own transfer is not contention: it is the path's bottleneck setting
+ * the packet spacing, which the contention-free model already counts. When a transfer that
+ * waited ends, its delay = (end - start) - Topology.transferTimePs(path, bytes), the time it
+ * lost against an idle path, is charged to the resources of its path in proportion to its
+ * waits there, and to its job (queueDelayPs, jobQueueDelayPs, jobResourceDelayPs). Summing
+ * per-packet waits instead would count the same wall time once per queued packet. A transfer
+ * through a ChannelServer (banked DRAM) that lost time without waiting behind others is
+ * charged to that channel (its timing, not the bandwidth/latency model, is the cause).
  */
 import { Engine, EventTarget } from '../engine/engine';
 import { serviceTimePs, Topology } from '../cost/topology';
@@ -32,6 +37,12 @@ interface Xfer {
   addr: number;
   /** Unique per transfer (records are pooled, so identity is not enough). */
   serial: number;
+  startPs: number;
+  /** Waits behind other transfers per hop, and their sum, ps. */
+  waits: Float64Array;
+  waitSum: number;
+  /** Crosses a ChannelServer. */
+  served: boolean;
   inFlight: number;
   done: TransferDone | null;
   token: number;
@@ -120,12 +131,17 @@ export class Fabric implements EventTarget {
    * `write`: the bytes go to DRAM (a store), else they come from it or from a chiplet.
    */
   send(path: readonly number[], bytes: number, done: TransferDone, token: number, job: number, write = false): void {
-    const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, inFlight: 0, done: null, token: 0, job: 0 };
+    const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, startPs: 0, waits: new Float64Array(8), waitSum: 0, served: false, inFlight: 0, done: null, token: 0, job: 0 };
     x.path = path;
     x.bytes = bytes;
     x.write = write;
     x.addr = -1;
     x.serial = this.serial++;
+    x.startPs = this.engine.nowPs;
+    if (x.waits.length < path.length) x.waits = new Float64Array(path.length);
+    else x.waits.fill(0, 0, path.length);
+    x.waitSum = 0;
+    x.served = false;
     x.bytesLeft = bytes;
     x.inFlight = 0;
     x.done = done;
@@ -164,7 +180,7 @@ export class Fabric implements EventTarget {
     this.freeAtPs[r] = end;
     this.busyPs[r] += serve;
     this.bytes[r] += p.bytes;
-    this.account(r, x, now, start);
+    this.account(r, x, p.hop, now, start);
     this.forward(p, r, now, start, end, true);
   }
 
@@ -172,7 +188,8 @@ export class Fabric implements EventTarget {
   served(p: Packet, r: number, arrivePs: number, startPs: number, endPs: number, busyPs: number): void {
     this.busyPs[r] += busyPs;
     this.bytes[r] += p.bytes;
-    this.account(r, p.xfer!, arrivePs, startPs);
+    p.xfer!.served = true;
+    this.account(r, p.xfer!, p.hop, arrivePs, startPs);
     this.forward(p, r, arrivePs, startPs, endPs, false);
   }
 
@@ -185,17 +202,32 @@ export class Fabric implements EventTarget {
     if (p.hop === 0 && x.bytesLeft > 0) this.engine.at(nowPs, this, INJECT, x);
   }
 
-  /** Charges the wait behind another transfer's packet to resource r and the packet's job. */
-  private account(r: number, x: Xfer, now: number, start: number): void {
+  /** Notes a wait behind another transfer's packet at hop `hop` (resource r). */
+  private account(r: number, x: Xfer, hop: number, now: number, start: number): void {
     if (start > now && this.lastXfer[r] !== x.serial) {
-      const wait = start - now;
-      this.queueDelayPs[r] += wait;
-      if (x.job < this.jobQueueDelayPs.length) {
-        this.jobQueueDelayPs[x.job] += wait;
-        this.jobResourceDelayPs[x.job * this.nRes + r] += wait;
-      }
+      x.waits[hop] += start - now;
+      x.waitSum += start - now;
     }
     this.lastXfer[r] = x.serial;
+  }
+
+  /** Charges a finished transfer's lost time to its path's resources and its job. */
+  private charge(x: Xfer, now: number): void {
+    const lost = now - x.startPs - this.topology.transferTimePs(x.path, x.bytes);
+    if (lost <= 0) return;
+    const job = x.job < this.jobQueueDelayPs.length ? x.job : -1;
+    const add = (r: number, ps: number) => {
+      this.queueDelayPs[r] += ps;
+      if (job >= 0) this.jobResourceDelayPs[job * this.nRes + r] += ps;
+    };
+    if (job >= 0) this.jobQueueDelayPs[job] += lost;
+    if (x.waitSum > 0) {
+      for (let i = 0; i < x.path.length; i++) if (x.waits[i] > 0) add(x.path[i], x.waitSum === x.waits[i] ? lost : (lost * x.waits[i]) / x.waitSum);
+    } else {
+      let r = x.path[0];
+      for (const q of x.path) if (this.servers?.[q]) r = q;
+      add(r, lost);
+    }
   }
 
   private forward(p: Packet, r: number, now: number, start: number, end: number, inject: boolean): void {
@@ -213,6 +245,8 @@ export class Fabric implements EventTarget {
     this.packetPool.push(p);
     x.inFlight--;
     if (x.inFlight === 0 && x.bytesLeft === 0) {
+      // With no wait behind another transfer, a FIFO path runs exactly as when idle.
+      if (x.waitSum > 0 || x.served) this.charge(x, now);
       const done = x.done!;
       x.done = null;
       this.xferPool.push(x);

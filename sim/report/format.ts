@@ -46,11 +46,12 @@ export function decompositionText(c: Comparison): string {
   const d = c.decomposition;
   const err = d.closedFormErrorPs;
   const abs = Math.abs(d.jobCostPs) + Math.abs(d.pipeliningPs) + Math.abs(d.contentionPs);
+  const line = (label: string, ps: number) => `  ${label.padEnd(77)} ${usOf(ps)} us${share(Math.abs(ps), abs)}`;
   return [
-    `closed form ${usOf(d.closedFormPs)} us vs simulated ${usOf(d.simulatedPs)} us: error ${err >= 0 ? '+' : ''}${usOf(err)} us (${pct(d.simulatedPs ? err / d.simulatedPs : 0)} of simulated), of which`,
-    `  per-job cost idealisation (communication added to compute, no tile overlap) ${usOf(d.jobCostPs)} us${share(Math.abs(d.jobCostPs), abs)}`,
-    `  pipelining idealisation (stages x micro-batches formula vs the real order)   ${usOf(d.pipeliningPs)} us${share(Math.abs(d.pipeliningPs), abs)}`,
-    `  contention (list schedule - simulation: queueing on links and DRAM)           ${usOf(d.contentionPs)} us${share(Math.abs(d.contentionPs), abs)}`,
+    `closed form ${usOf(d.closedFormPs)} us vs simulated ${usOf(d.simulatedPs)} us: error ${err >= 0 ? '+' : ''}${usOf(err)} us (${pct(d.simulatedPs ? err / d.simulatedPs : 0)} of simulated), split into (share of the parts' absolute sum)`,
+    line('per-job cost idealisation (communication added to compute, no tile overlap)', d.jobCostPs),
+    line('pipelining idealisation (stages x micro-batches formula vs the real order)', d.pipeliningPs),
+    line(`contention (list schedule - simulation: queueing on links and DRAM${c.dram ? ', bank timing' : ''})`, d.contentionPs),
   ].join('\n');
 }
 

@@ -29,10 +29,11 @@ describe('validate explains the difference', () => {
     expect(c.resources[0].queueDelayPs).toBeGreaterThan(0);
     const byRes = c.resources.reduce((a, r) => a + r.queueDelayPs, 0);
     const byJob = c.rows.reduce((a, r) => a + r.queueDelayPs, 0);
-    expect(byJob).toBe(byRes);
+    // Per-transfer delays are split over resources in proportion to waits: equal up to rounding.
+    expect(Math.abs(byJob - byRes)).toBeLessThan(1e-9 * byRes + 1e-6);
     for (const r of c.rows) {
       if (r.queueDelayPs > 0) expect(r.topResource).toBe('dram0');
-      expect(Object.values(r.waitByResource).reduce((a, b) => a + b, 0)).toBe(r.queueDelayPs);
+      expect(Object.values(r.waitByResource).reduce((a, b) => a + b, 0)).toBeCloseTo(r.queueDelayPs, 3);
     }
     // Utilisation is busy time over the makespan; DRAM moved 3 x 65536 weight bytes at least.
     expect(c.resources[0].utilization).toBeCloseTo(sim.resourceBusyPs[prog.topology.resources.length - 1] / sim.makespanPs, 12);
