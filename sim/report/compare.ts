@@ -10,9 +10,10 @@ import { Estimate } from '../cost/estimate';
 import { SimResult } from '../hw/replay';
 import { Energy, edpJs } from '../cost/energy';
 import { ClosedFormWindow } from '../cost/closedform';
-import { Decomposition, explain, jobReason, ResourceRow, WindowRow } from './explain';
+import { Decomposition, explain, JobBreakdown, jobReason, ResourceRow, WindowRow } from './explain';
 
-export interface JobRow {
+/** One job: the list schedule vs the simulation, and where its simulated time went (explain.ts). */
+export interface JobRow extends Omit<JobBreakdown, 'listPs'> {
   job: string;
   chiplet: string;
   dataflow: string;
@@ -22,21 +23,6 @@ export interface JobRow {
   simulatedPs: number;
   /** (simulated - analytical) / analytical. */
   error: number;
-  /** The job's closed-form latency (compute + communication), ps. */
-  closedFormPs: number;
-  /** Simulated: when it was ready (producers ended, window open), started and ended, ps. */
-  readyPs: number;
-  startPs: number;
-  endPs: number;
-  /** Its chiplet idled waiting for its producers or window, ps. */
-  waitProducersPs: number;
-  /** Queueing delay behind other transfers, ps, and the resource that contributed most. */
-  queueDelayPs: number;
-  topResource: string | null;
-  topResourceDelayPs: number;
-  waitByResource: Record<string, number>;
-  computePs: number;
-  storePs: number;
   /** Why its simulated time differs from the list schedule's. */
   reason: string;
 }
@@ -82,13 +68,11 @@ export function compare(prog: Program, est: Estimate, sim: SimResult): Compariso
   const rows: JobRow[] = prog.jobs.map((j, i) => {
     const a = est.jobs[i].endPs - est.jobs[i].startPs;
     const s = sim.jobs[i].endPs - sim.jobs[i].startPs;
-    const b = x.jobs[i];
+    const { listPs: _list, ...b } = x.jobs[i];
     return {
       job: j.name, chiplet: prog.pkg.chiplets[j.chiplet].id, dataflow: j.plan.kind.dataflow, tiles: j.plan.tiles,
-      utilization: j.plan.utilization, analyticalPs: a, simulatedPs: s, error: rel(s, a), closedFormPs: b.closedFormPs,
-      readyPs: b.readyPs, startPs: b.startPs, endPs: b.endPs, waitProducersPs: b.waitProducersPs,
-      queueDelayPs: b.queueDelayPs, topResource: b.topResource, topResourceDelayPs: b.topResourceDelayPs, waitByResource: b.waitByResource,
-      computePs: b.computePs, storePs: b.storePs, reason: jobReason(b, est.jobs[i].startPs, us),
+      utilization: j.plan.utilization, analyticalPs: a, simulatedPs: s, error: rel(s, a), ...b,
+      reason: jobReason(x.jobs[i], est.jobs[i].startPs, us),
     };
   });
   const errs = rows.map((r) => Math.abs(r.error)).filter(Number.isFinite);

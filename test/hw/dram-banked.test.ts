@@ -117,6 +117,24 @@ describe('banked DRAM (DDR4-3200, hand-computed)', () => {
   });
 });
 
+describe.each(Object.keys(DRAM_PRESETS))('preset %s', (name) => {
+  test('a 4096-byte sequential read streams at burst rate after one activate per bank group', () => {
+    const spec = DRAM_PRESETS[name]();
+    const engine = new Engine();
+    const ends: number[] = [];
+    const ch = new BankedChannel(spec, engine, { served: (_p, _r, _a, _s, end) => ends.push(end), accepted: () => undefined }, 0);
+    const x = { bytes: 4096, addr: 0, write: false };
+    for (let off = 0; off < 4096; off += 2048) ch.enqueue({ xfer: x, hop: 0, bytes: 2048, offset: off } as unknown as Packet, 0);
+    engine.run();
+    const ps = (ns: number) => Math.round(ns * 1000);
+    const bursts = 4096 / spec.burstBytes;
+    // All bank groups activate at 0; columns tCCD_S <= tBurst apart keep the data bus full.
+    expect(ends[1]).toBe(ps(spec.tRcdNs) + ps(spec.tClNs) + bursts * ps(spec.tBurstNs));
+    expect(ch.stats.activates).toBe(spec.bankGroups);
+    expect(ch.stats.rowHits).toBe(bursts - spec.bankGroups);
+  });
+});
+
 const ATTN = { op: 'fc', inFeatures: 512, outFeatures: 512 };
 
 function bankedPackage(extra: Record<string, unknown> = {}) {
