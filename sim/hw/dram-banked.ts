@@ -3,8 +3,9 @@
  * banks with one open row each (open-page policy), scheduling whole packets FR-FCFS: among the
  * first QUEUE_WINDOW waiting packets, the oldest whose first burst hits an open row, else the
  * oldest. A packet is cut into bursts (BankedDramSpec.burstBytes) and each burst is timed by
- * the rules below; the controller takes the next packet when it has issued the last column
- * command of the current one, so a stream of row hits keeps the data bus busy back to back.
+ * the rules below; the controller takes the next packet tRP + tRCD before it issues the last
+ * column command of the current one, so a stream of row hits keeps the data bus busy back to
+ * back and a row miss in another bank opens its row while the current packet still transfers.
  *
  * Address mapping (low to high bits): burst-in-row column bits are split so that consecutive
  * bursts rotate over the bank groups (tCCD_S apart instead of tCCD_L), then the column in the
@@ -224,7 +225,9 @@ export class BankedChannel implements ChannelServer, EventTarget {
       }
       this.lastWasWrite = w.write;
     }
-    this.ctrlFreePs = this.lastColPs;
+    // Command lookahead: the next packet may be taken tRP + tRCD before this one's last column
+    // command, so its precharge and activate (on another bank) overlap this packet's columns.
+    this.ctrlFreePs = Math.max(t0, this.lastColPs - T.rp - T.rcd);
     this.fabric.accepted(w.p, now);
     this.engine.at(dataEnd, this, DONE, Object.assign(w, { startPs: t0, endPs: dataEnd, busyPs: bursts * T.burst }));
   }

@@ -59,7 +59,10 @@ export interface Packet {
 
 /** A resource with its own timing (a banked DRAM channel). */
 export interface ChannelServer {
-  /** The packet reached the channel at nowPs; call fabric.served(p, startPs, endPs) when done. */
+  /**
+   * The packet reached the channel at nowPs. Call fabric.accepted() when it is taken into
+   * service and fabric.served() when its last byte has left.
+   */
   enqueue(p: Packet, nowPs: number): void;
 }
 
@@ -83,9 +86,9 @@ export class Fabric implements EventTarget {
   readonly bytes: Float64Array;
   private readonly fullPacketPs: Float64Array;
   private readonly latencyPs: Float64Array;
-  /** Queueing delay each resource imposed on packets of other transfers, ps. */
+  /** Delay each resource imposed: transfers' lost time charged to it (see header), ps. */
   readonly queueDelayPs: Float64Array;
-  /** Queueing delay per job (summed over its packets and resources), ps. */
+  /** Delay per job, summed over its transfers (which may overlap in time), ps. */
   readonly jobQueueDelayPs: Float64Array;
   /** Queueing delay per job and resource: [job * resources + resource], ps. */
   readonly jobResourceDelayPs: Float64Array;

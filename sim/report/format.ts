@@ -95,8 +95,11 @@ export function jobsText(c: Comparison, limit = Infinity): string {
 }
 
 export function jobsCsv(c: Comparison): string {
-  const head = 'job,chiplet,dataflow,tiles,utilization,analytical_ps,simulated_ps,error';
-  return [head, ...c.rows.map((r) => [r.job, r.chiplet, r.dataflow, r.tiles, r.utilization, r.analyticalPs, r.simulatedPs, r.error].join(','))].join('\n') + '\n';
+  const head = 'job,chiplet,dataflow,tiles,utilization,analytical_ps,simulated_ps,error,closed_form_ps,ready_ps,start_ps,end_ps,wait_producers_ps,queue_delay_ps,top_resource,top_resource_delay_ps,compute_ps,store_ps';
+  return [head, ...c.rows.map((r) => [
+    r.job, r.chiplet, r.dataflow, r.tiles, r.utilization, r.analyticalPs, r.simulatedPs, r.error, r.closedFormPs, r.readyPs, r.startPs, r.endPs,
+    r.waitProducersPs, r.queueDelayPs, r.topResource ?? '', r.topResourceDelayPs, r.computePs, r.storePs,
+  ].join(','))].join('\n') + '\n';
 }
 
 /** Scenario x package table (EDP in J*s, simulated; analytical in brackets) and the averages. */

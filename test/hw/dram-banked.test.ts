@@ -84,6 +84,15 @@ describe('banked DRAM (DDR4-3200, hand-computed)', () => {
     expect(h.ch.stats.rowHits).toBe(0);
   });
 
+  test('a row miss in another bank opens its row while the current packet transfers (no bubble)', () => {
+    const h = harness();
+    h.send(0, 0, 2048); // bank 0 of each bank group, row 0: ends 27500 + 32 x 2500 = 107500
+    h.send(1, 4 * 128 * 64, 2048); // bank 1 of each bank group: ACT at 63750, ready before its turn
+    h.engine.run();
+    expect(h.served.map((s) => s.end)).toEqual([107500, 107500 + 32 * T.burst]);
+    expect(h.ch.stats.activates).toBe(8);
+  });
+
   test('a refresh stalls the channel for tRFC', () => {
     const h = harness();
     h.send(0, 0, 64, false, T.refi - 100000); // before the refresh is due: no stall
@@ -98,11 +107,15 @@ describe('banked DRAM (DDR4-3200, hand-computed)', () => {
 
   test('FR-FCFS: a younger row hit goes before an older row miss', () => {
     const h = harness();
-    h.send(0, rowAddr(0), 64, false, 0); // opens row 0 of bank 0
+    // Packet 0 (2048 bytes, 32 bursts) opens row 0 of bank 0 in every bank group; its last
+    // column command is at 13750 + 31 x 2500 = 91250, so the controller takes the next packet
+    // at 91250 - tRP - tRCD = 63750, when both others wait.
+    h.send(0, rowAddr(0), 2048, false, 0);
     h.send(1, rowAddr(1), 64, false, 1000); // older, misses
-    h.send(2, rowAddr(0) + 4 * 64, 64, false, 2000); // younger, hits row 0 (same bank, next column)
+    h.send(2, rowAddr(0) + 2048, 64, false, 2000); // younger, hits row 0 (bank group 0, column 8)
     h.engine.run();
     expect(h.served.map((s) => s.id)).toEqual([0, 2, 1]);
+    expect(h.served[1].start).toBe(91250 - T.rp - T.rcd);
   });
 
   test('write then read pays the write-to-read turnaround', () => {
