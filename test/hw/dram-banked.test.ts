@@ -176,6 +176,13 @@ describe('banked DRAM in a package', () => {
     expect(again.fingerprint).toBe(sim.fingerprint);
   });
 
+  test('LPDDR5-6400 has no cited IDD table: its burst energy is the package pJ/bit x 32 bytes', () => {
+    const pkg = bankedPackage({ preset: 'LPDDR5-6400' });
+    expect(pkg.dram.banked!.readBurstPj).toBe(32 * 8 * 15);
+    expect(pkg.dram.banked!.writeBurstPj).toBe(32 * 8 * 15);
+    expect(pkg.dram.channelBandwidthGBps).toBeCloseTo(12.8, 10);
+  });
+
   test('"model": "channel" is the default: same result, same fingerprint', async () => {
     const w = testWorkload('m', [{ name: 'a', ...ATTN }]);
     const sched = testSchedule([{ layer: 'm/a', chiplet: 'c0_0' }]);
