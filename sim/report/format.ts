@@ -89,9 +89,10 @@ export function explanationText(c: Comparison, limit = 8): string {
 
 export function jobsText(c: Comparison, limit = Infinity): string {
   const rows = c.rows.slice(0, limit).map((r) => [
-    r.job, r.chiplet, r.dataflow, r.tiles, (r.utilization * 100).toFixed(1), (r.analyticalPs / 1e6).toFixed(3), (r.simulatedPs / 1e6).toFixed(3), pct(r.error),
+    r.job, r.chiplet, r.dataflow, r.tiles, (r.utilization * 100).toFixed(1), (r.closedFormPs / 1e6).toFixed(3), (r.analyticalPs / 1e6).toFixed(3), (r.simulatedPs / 1e6).toFixed(3), pct(r.error),
+    (r.queueDelayPs / 1e6).toFixed(3), r.topResource ?? '',
   ]);
-  return table(['job', 'chiplet', 'df', 'tiles', 'util%', 'ana (us)', 'sim (us)', 'error'], rows);
+  return table(['job', 'chiplet', 'df', 'tiles', 'util%', 'closed (us)', 'list (us)', 'sim (us)', 'sim vs list', 'queued (us)', 'most at'], rows);
 }
 
 export function jobsCsv(c: Comparison): string {
