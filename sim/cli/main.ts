@@ -268,7 +268,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof InputError || e instanceof UsageError || e instanceof SearchLimitError) {
-      process.stderr.write(`mcmsim: error: ${e.message}\n`);
+      // One line: yargs spreads its messages over several.
+      process.stderr.write(`mcmsim: error: ${e.message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
     }
     const err = e as NodeJS.ErrnoException;

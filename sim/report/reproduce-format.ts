@@ -1,5 +1,6 @@
 /** Text and Markdown tables of a SCAR reproduction, shaped like the paper's Tables IV, V and VI. */
 import { table } from './format';
+import { Affinity } from './affinity';
 import { PAPER, SCAR_STRATEGIES, SCAR_STRATEGIES_6X6, ScarReport, ScenarioReport, StrategyKey } from './reproduce';
 
 const LABEL: Record<StrategyKey, string> = {
@@ -21,7 +22,7 @@ function render(header: string[], rows: (string | number)[][], md: boolean): str
 const sid = (s: ScenarioReport) => `${s.id}`;
 
 export function reproduceText(r: ScarReport, md: boolean): string {
-  const h = (t: string) => (md ? `### ${t}` : t);
+  const h = (t: string) => (md ? `### ${t}\n` : t);
   const out: string[] = [];
   const settings = `objective ${r.objective}, seed ${r.seed}, Het-Sides with ${r.sides === 'nvd' ? 'NVD' : 'Shi'} on the sides, SLOs ${r.slo ? 'enforced' : 'reported only'}; figures are the analytical estimate of each schedule unless marked simulated`;
   if (r.grid === '6x6') {
@@ -111,4 +112,16 @@ export function sloComparisonTable(free: ScarReport, held: ScarReport, md: boole
       return `${met(free, s.id, k)} -> ${met(held, s.id, k)}, EDP ${ratio(g.edpJs / f.edpJs)}`;
     }),
   ]), md);
+}
+
+/** Het-Sides' averages under what-if changes to the constants the paper does not give. */
+export function sensitivityTable(rows: readonly { label: string; averages: ScarReport['averages'] }[], md: boolean): string {
+  return render(['package constants', 'datacenter vs NVD', 'datacenter vs Shi', 'datacenter mean', 'AR/VR vs NVD', 'AR/VR vs Shi', 'AR/VR mean'],
+    rows.map((r) => [r.label, ...(['datacenter', 'arvr'] as const).flatMap((k) => [pct(r.averages[k].vsSimbaNvd), pct(r.averages[k].vsSimbaShi), pct(r.averages[k].mean)])]), md);
+}
+
+/** Per scenario: how much per-layer dataflow choice could gain (report/affinity.ts). */
+export function affinityTable(rows: readonly { id: number; name: string; a: Affinity }[], md: boolean): string {
+  return render(['scenario', 'MACs faster on Shi', 'Shi / NVD latency', 'best of both / NVD latency', 'Shi / NVD dynamic energy'],
+    rows.map((r) => [`${r.id} ${r.name}`, pct(r.a.shiFasterMacShare).replace('+', ''), ratio(r.a.shiOverNvdLatency), ratio(r.a.bestOfBothOverNvd), ratio(r.a.shiOverNvdEnergy)]), md);
 }

@@ -11,7 +11,14 @@
  * their difference is the contention the paper leaves as "delta".
  */
 import * as path from 'path';
-import { evaluate, loadInputs, makeSchedule } from '../pipeline';
+import { evaluate, makeSchedule } from '../pipeline';
+import { lowerSchedule } from '../cost/program';
+import { estimateProgram } from '../cost/estimate';
+import { edpJs } from '../cost/energy';
+import { Totals } from './compare';
+import { loadScenario } from '../input/scenario';
+import { parsePackage } from '../input/package';
+import { readJsonFile } from '../input/json';
 import { ObjectiveName } from '../sched/objective';
 import { WindowChoice } from '../sched/scar/scar';
 import { ModelCompletion, modelCompletions } from './slo';
@@ -68,6 +75,34 @@ export interface ReproUnit {
   search: 'auto' | 'evolutionary';
   population?: number;
   generations?: number;
+  /** A what-if on the package file's constants (the sensitivity runs of the README). */
+  overrides?: PackageOverrides;
+  /** false: the analytical estimate only (simulated fields are copies of it); default true. */
+  simulate?: boolean;
+}
+
+/** Changes to the constants the paper does not give, applied to every chiplet kind / the DRAM. */
+export interface PackageOverrides {
+  /** Bandwidth of each DRAM interface, GB/s (e.g. 64 / 6 when 64 GB/s is the total). */
+  dramChannelGBps?: number;
+  /** PE array as rows x cols (same PE count, another shape). */
+  peArray?: [number, number];
+  macEnergyScale?: number;
+  bufferEnergyScale?: number;
+  staticPowerScale?: number;
+}
+
+/** The package JSON with `o` applied (a plain-data transform, so units stay serialisable). */
+export function applyOverrides(json: unknown, o: PackageOverrides): unknown {
+  const doc = JSON.parse(JSON.stringify(json)) as { kinds: Record<string, Record<string, number>>; dram: Record<string, unknown> };
+  for (const k of Object.values(doc.kinds)) {
+    if (o.peArray) [k.peRows, k.peCols] = o.peArray;
+    if (o.macEnergyScale !== undefined) k.macEnergyPj *= o.macEnergyScale;
+    if (o.bufferEnergyScale !== undefined) k.bufferEnergyPjPerByte *= o.bufferEnergyScale;
+    if (o.staticPowerScale !== undefined) k.staticPowerMw *= o.staticPowerScale;
+  }
+  if (o.dramChannelGBps !== undefined) doc.dram.channelBandwidthGBps = o.dramChannelGBps;
+  return doc;
 }
 
 export interface UnitResult {
@@ -124,22 +159,35 @@ const cpuMs = () => {
 
 /** Schedules, estimates and simulates one unit. */
 export async function runUnit(u: ReproUnit): Promise<UnitResult> {
-  const inputs = loadInputs(u.scenarioFile, u.packageFile);
+  const json = readJsonFile(u.packageFile);
+  const inputs = { scenario: loadScenario(u.scenarioFile), pkg: parsePackage(u.packageFile, u.overrides ? applyOverrides(json, u.overrides) : json) };
   const t0 = cpuMs();
   const schedule = makeSchedule(inputs, {
     strategy: u.strategy, seed: u.seed, objective: u.objective, enforceSlo: u.enforceSlo,
     scar: { search: u.search, ...(u.population ? { population: u.population } : {}), ...(u.generations ? { generations: u.generations } : {}) },
   });
   const t1 = cpuMs();
-  const ev = await evaluate(schedule, inputs);
+  let ana: Totals;
+  let sim: Totals;
+  let done: ModelCompletion[];
+  if (u.simulate === false) {
+    const program = lowerSchedule(schedule, inputs.scenario, inputs.pkg);
+    const est = estimateProgram(program);
+    ana = sim = { latencyPs: est.makespanPs, energy: est.energy, edpJs: edpJs(est.energy.totalPj, est.makespanPs) };
+    done = modelCompletions(program, est.jobs, est.jobs);
+  } else {
+    const ev = await evaluate(schedule, inputs);
+    ana = ev.comparison.analytical;
+    sim = ev.comparison.simulated;
+    done = modelCompletions(ev.program, ev.estimate.jobs, ev.sim.jobs);
+  }
   const t2 = cpuMs();
-  const c = ev.comparison;
   const s = schedule.scar;
   return {
     scenarioId: u.scenarioId, scenario: inputs.scenario.name, kind: inputs.scenario.kind, key: u.key, package: inputs.pkg.name,
-    latencyS: c.analytical.latencyPs / 1e12, energyJ: c.analytical.energy.totalPj / 1e12, edpJs: c.analytical.edpJs,
-    simulatedLatencyS: c.simulated.latencyPs / 1e12, simulatedEnergyJ: c.simulated.energy.totalPj / 1e12, simulatedEdpJs: c.simulated.edpJs,
-    models: modelCompletions(ev.program, ev.estimate.jobs, ev.sim.jobs),
+    latencyS: ana.latencyPs / 1e12, energyJ: ana.energy.totalPj / 1e12, edpJs: ana.edpJs,
+    simulatedLatencyS: sim.latencyPs / 1e12, simulatedEnergyJ: sim.energy.totalPj / 1e12, simulatedEdpJs: sim.edpJs,
+    models: done,
     windows: s ? { windows: s.windows, layers: inputs.scenario.models.map((m) => ({ model: m.name, layers: m.workload.layers.length })) } : undefined,
     warnings: schedule.warnings, scheduleCpuMs: t1 - t0, evaluateCpuMs: t2 - t1,
   };

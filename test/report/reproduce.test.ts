@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as fs from 'fs';
-import { PAPER, runUnit, scarAverages, scarUnits, DEFAULT_REPRO, windowBreakdown } from '../../sim/report/reproduce';
+import { applyOverrides, PAPER, runUnit, scarAverages, scarUnits, DEFAULT_REPRO, windowBreakdown } from '../../sim/report/reproduce';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -72,13 +72,23 @@ describe('SCAR reproduction: units', () => {
     ]);
   });
 
-  test('one unit runs alone and returns plain data', async () => {
-    const u = scarUnits(ROOT, DEFAULT_REPRO).find((x) => x.scenarioId === 8 && x.key === 'standalone_nvd')!;
+  test('one unit runs alone and returns plain data; without simulation, the same estimate', async () => {
+    const u = scarUnits(ROOT, DEFAULT_REPRO).find((x) => x.scenarioId === 1 && x.key === 'standalone_nvd')!;
     const r = await runUnit(u);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
-    expect(r.scenario).toBe('scar8_outdoors');
+    expect(r.scenario).toBe('scar1_dc_lms');
     expect(r.edpJs).toBeCloseTo(r.latencyS * r.energyJ, 12);
     expect(r.simulatedLatencyS).toBeGreaterThanOrEqual(r.latencyS * (1 - 1e-9)); // contention only adds time
-    expect(r.models.map((m) => m.latencySloMs)).toEqual([1000, 1000]);
+    expect(r.models.map((m) => [m.model, m.latencySloMs])).toEqual([['gpt_l', undefined], ['bert_large', undefined]]);
+    const e = await runUnit({ ...u, simulate: false });
+    expect([e.latencyS, e.edpJs, e.simulatedLatencyS]).toEqual([r.latencyS, r.edpJs, r.latencyS]);
   }, 60000);
+
+  test('package overrides change only what they name', () => {
+    const json = { kinds: { ws: { peRows: 64, peCols: 64, macEnergyPj: 0.5, bufferEnergyPjPerByte: 2, staticPowerMw: 100 } }, dram: { channelBandwidthGBps: 64 } };
+    expect(applyOverrides(json, { dramChannelGBps: 8, peArray: [32, 128], staticPowerScale: 0.5 })).toEqual({
+      kinds: { ws: { peRows: 32, peCols: 128, macEnergyPj: 0.5, bufferEnergyPjPerByte: 2, staticPowerMw: 50 } }, dram: { channelBandwidthGBps: 8 },
+    });
+    expect(json.kinds.ws.peRows).toBe(64); // the input is not modified
+  });
 });
