@@ -1,3 +1,5 @@
+import * as path from 'path';
+import { loadInputs, makeSchedule } from '../../sim/pipeline';
 import { testPackage, testScenario, testWorkload } from '../helpers';
 import { sloRank, sloViolationPs, sloWarning } from '../../sim/sched/slo';
 import { scheduleStandalone } from '../../sim/sched/standalone';
@@ -65,5 +67,22 @@ describe('objectives', () => {
     expect(objectives.latency(1, 1e6)).toBeLessThan(objectives.latency(2, 1));
     expect(objectives.latency(1, 1)).toBeLessThan(objectives.latency(1, 2));
     expect(objectives.energy(1e6, 1)).toBeLessThan(objectives.energy(1, 2));
+  });
+});
+
+describe('latency SLOs in the SCAR scheduler', () => {
+  const SMALL = path.resolve(__dirname, '../golden/small');
+  const inputs = loadInputs(path.join(SMALL, 'scenario.json'), path.join(SMALL, 'package.json'));
+  const withSlo = (ms: number) => ({ ...inputs, scenario: { ...inputs.scenario, models: inputs.scenario.models.map((m) => ({ ...m, latencySloMs: ms })) } });
+
+  test('an SLO every schedule meets changes nothing; one none meets keeps a schedule and warns', () => {
+    const free = makeSchedule(inputs, 'scar');
+    const easy = makeSchedule(withSlo(1e6), 'scar');
+    expect(easy.jobs).toEqual(free.jobs);
+    expect(easy.warnings).toEqual([]);
+    const impossible = makeSchedule(withSlo(1e-9), 'scar');
+    expect(impossible.jobs.length).toBe(free.jobs.length);
+    expect(impossible.warnings.length).toBeGreaterThan(0);
+    expect(impossible.warnings[0]).toMatch(/window 0: no schedule meets every latency SLO; kept the least-violating one/);
   });
 });
