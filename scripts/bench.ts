@@ -73,7 +73,7 @@ async function main() {
   const rawMs = rawQueue(d);
   const engMs = engineRun(d);
   const queue = { events: N, rawQueueMs: rawMs, rawEventsPerSec: N / (rawMs / 1000), engineMs: engMs, engineEventsPerSec: N / (engMs / 1000), engineVsRaw: rawMs / engMs };
-  const scenarioFiles = files.length ? files : fs.readdirSync(path.join(root, 'models/scenarios')).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(root, 'models/scenarios', f));
+  const scenarioFiles = files.length ? files : fs.readdirSync(path.join(root, 'models/scenarios')).filter((f) => f.endsWith('.json') && !f.startsWith('scar')).sort().map((f) => path.join(root, 'models/scenarios', f));
   const rows = [];
   for (const f of scenarioFiles) {
     const t0 = now();

@@ -87,6 +87,74 @@ const stressPackages: Record<string, object> = {
   }),
 };
 
+// ---------------------------------------------------------------------------------------------
+// The SCAR paper's evaluation packages (Odema et al., MICRO 2024, Table II and Section V-A), used
+// by `mcmsim reproduce scar`. Only the NVDLA-like weight-stationary ("NVD" = ws) and
+// ShiDianNao-like output-stationary ("Shi" = os) classes. Choices where the paper is silent are
+// documented in models/README.md ("The SCAR reproduction packages").
+// ---------------------------------------------------------------------------------------------
+
+type ScarDF = 'ws' | 'os';
+const MIB = 1048576;
+
+/**
+ * A SCAR chiplet: a square PE array of `pes` MACs (4096 = 64 x 64 datacenter, 256 = 16 x 16
+ * AR/VR; the paper gives only the PE count), a 10 MB shared buffer (10 MiB here), 500 MHz, and the
+ * same per-operation energies as our other kinds. Leakage: 20 mW per MiB of SRAM plus 5 mW per
+ * 256 MACs -- the split that gives our 1024-MAC / 1 MiB kind its 40 mW; an assumption.
+ */
+const scarKind = (dataflow: ScarDF, pes: number) => ({
+  dataflow,
+  peRows: Math.sqrt(pes),
+  peCols: Math.sqrt(pes),
+  bufferBytes: 10 * MIB,
+  clockMHz: 500,
+  macEnergyPj: 0.46,
+  vectorOpEnergyPj: 0.26,
+  bufferEnergyPjPerByte: 2.5,
+  staticPowerMw: 20 * 10 + 5 * (pes / 256),
+});
+
+/** Checkerboard (Het-CB), sides (Het-Sides: `side` on the left and right columns), cross (Het-Cross). */
+const scarLayouts = {
+  simba_nvd: (n: number): ScarDF[][] => fill(n, () => 'ws') as ScarDF[][],
+  simba_shi: (n: number): ScarDF[][] => fill(n, () => 'os') as ScarDF[][],
+  het_cb: (n: number): ScarDF[][] => fill(n, (r, c) => ((r + c) % 2 === 0 ? 'ws' : 'os')) as ScarDF[][],
+  het_sides: (n: number): ScarDF[][] => fill(n, (_, c) => (c === 0 || c === n - 1 ? 'ws' : 'os')) as ScarDF[][],
+  het_sides_shi: (n: number): ScarDF[][] => fill(n, (_, c) => (c === 0 || c === n - 1 ? 'os' : 'ws')) as ScarDF[][],
+  // Two middle rows and columns of the 6x6 grid (one of each on 3x3) are Shi, the corners NVD.
+  het_cross: (n: number): ScarDF[][] => fill(n, (r, c) => (Math.abs(2 * r - (n - 1)) <= 1 || Math.abs(2 * c - (n - 1)) <= 1 ? 'os' : 'ws')) as ScarDF[][],
+};
+const scarNotes: Record<keyof typeof scarLayouts, string> = {
+  simba_nvd: 'Simba (NVD): homogeneous NVDLA-like weight-stationary',
+  simba_shi: 'Simba (Shi): homogeneous ShiDianNao-like output-stationary',
+  het_cb: 'Het-CB: checkerboard of NVD (ws) and Shi (os), ws in the corners',
+  het_sides: 'Het-Sides: NVD (ws) on the left and right columns next to the DRAM interfaces, Shi (os) in the middle',
+  het_sides_shi: 'Het-Sides variant: Shi (os) on the left and right columns, NVD (ws) in the middle',
+  het_cross: 'Het-Cross: Shi (os) on a cross through the middle rows and columns, NVD (ws) elsewhere',
+};
+
+function scarPkg(scale: 'dc' | 'ar', layout: keyof typeof scarLayouts, n: number): [string, object] {
+  const name = `scar_${scale}_${layout}_${n}x${n}`;
+  const pes = scale === 'dc' ? 4096 : 256;
+  const grid = scarLayouts[layout](n);
+  const used = [...new Set(grid.flat())].sort();
+  const note = `SCAR (MICRO 2024) ${scale === 'dc' ? 'datacenter' : 'AR/VR'} package, ${pes}-PE chiplets. ${scarNotes[layout]}`;
+  // Table II: NoP 100 GB/s per chiplet, 35 ns/hop, 2.04 pJ/bit; DRAM 64 GB/s (per interface here), 200 ns, 14.8 pJ/bit.
+  return [name, { schema: 'mcmsim/package@1', name, note, elementBytes: 1, kinds: Object.fromEntries(used.map((d) => [d, scarKind(d, pes)])), grid, nop, dram: dramOf(n, n) }];
+}
+
+for (const scale of ['dc', 'ar'] as const) {
+  for (const layout of ['simba_nvd', 'simba_shi', 'het_cb', 'het_sides', 'het_sides_shi'] as const) {
+    const [name, doc] = scarPkg(scale, layout, 3);
+    packages[name] = doc;
+  }
+}
+for (const layout of ['het_cross', 'simba_nvd', 'simba_shi'] as const) {
+  const [name, doc] = scarPkg('dc', layout, 6);
+  packages[name] = doc;
+}
+
 const dir = path.resolve(__dirname, '../models/packages');
 fs.mkdirSync(dir, { recursive: true });
 for (const [name, doc] of Object.entries({ ...packages, ...stressPackages })) {

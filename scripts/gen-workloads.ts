@@ -12,6 +12,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadWorkload } from '../sim/input/workload';
+import { fitPad, maestroTotals, MaestroNetwork, readXrbench } from './xrbench';
+import { PUBLISHED } from './published';
 
 const OUT_DIR = path.resolve(__dirname, '..', 'models', 'workloads');
 
@@ -288,15 +290,15 @@ function googlenet(): Model {
   return m;
 }
 
-function unet(): Model {
+function unet(size = 256): Model {
   const m = new Model(
-    'unet',
+    size === 256 ? 'unet' : `unet_${size}`,
     'Ronneberger et al., "U-Net: Convolutional Networks for Biomedical Image Segmentation", MICCAI 2015, arXiv:1505.04597 (widths 64-1024, 2x2 up-convolutions, 2-class 1x1 output)',
-    'Variant with a 256x256x1 input and padding=1 ("same") 3x3 convs, so skips need no cropping (as in common PyTorch re-implementations). Each 2x2 stride-2 transposed conv is modelled by its exact sub-pixel equivalent: a 1x1 conv2d to 4x the output channels at the low resolution (same MACs and weights), read by the decoder as the upsampled map. Skip concatenations are free: the first decoder conv lists the encoder output and the up-conv as inputs.',
+    `Variant with a ${size}x${size}x1 input and padding=1 ("same") 3x3 convs, so skips need no cropping (as in common PyTorch re-implementations). Each 2x2 stride-2 transposed conv is modelled by its exact sub-pixel equivalent: a 1x1 conv2d to 4x the output channels at the low resolution (same MACs and weights), read by the decoder as the upsampled map. Skip concatenations are free: the first decoder conv lists the encoder output and the up-conv as inputs.`,
   );
   const widths = [64, 128, 256, 512];
   const skips: Fmap[] = [];
-  let x = input(1, 256, 256);
+  let x = input(1, size, size);
   widths.forEach((c, i) => {
     x = doubleConv(m, `enc${i + 1}`, x, c);
     skips.push(x);
@@ -314,16 +316,20 @@ function unet(): Model {
 const BERT_NOTE =
   'Token/position/segment embeddings (lookup + layernorm) are not modelled: the first layer reads the embedded sequence as model input. GELU is folded into ffn1. Each add_ln is residual add + layernorm as one two-input eltwise layer.';
 
-function bertLarge(): Model {
+/** A BERT encoder (sequence length 128) with the HuggingFace config of `variant`. */
+function bert(variant: 'base' | 'large', d: TransformerDims & { layers: number }): Model {
   const m = new Model(
-    'bert_large',
-    'Devlin et al., "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding", NAACL 2019, arXiv:1810.04805; HuggingFace bert-large-uncased config.json (hidden_size 1024, num_hidden_layers 24, num_attention_heads 16, intermediate_size 4096)',
+    `bert_${variant}`,
+    `Devlin et al., "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding", NAACL 2019, arXiv:1810.04805; HuggingFace bert-${variant}-uncased config.json (hidden_size ${d.hidden}, num_hidden_layers ${d.layers}, num_attention_heads ${d.heads}, intermediate_size ${d.ffn})`,
     `Encoder only, sequence length 128. ${BERT_NOTE} The pooler is not modelled.`,
   );
-  let x: Seq = { from: [], tokens: 128, features: 1024 };
-  for (let l = 0; l < 24; l++) x = transformerBlock(m, `enc${l}`, x, { hidden: 1024, heads: 16, ffn: 4096 });
+  let x: Seq = { from: [], tokens: 128, features: d.hidden };
+  for (let l = 0; l < d.layers; l++) x = transformerBlock(m, `enc${l}`, x, d);
   return m;
 }
+
+const bertLarge = () => bert('large', { hidden: 1024, layers: 24, heads: 16, ffn: 4096 });
+const bertBase = () => bert('base', { hidden: 768, layers: 12, heads: 12, ffn: 3072 });
 
 function gptLarge(): Model {
   const m = new Model(
@@ -498,6 +504,47 @@ function speechRecognition(): Model {
 }
 
 // ---------------------------------------------------------------------------------------------
+// XRBench models as SCAR evaluates them (scripts/xrbench.ts reads XRBench's layer descriptions)
+// ---------------------------------------------------------------------------------------------
+
+/** Workload name -> the XRBench networks it chains (EyeCod = eye segmentation, then gaze). */
+const XRBENCH_MODELS: Record<string, { nets: string[]; what: string }> = {
+  xr_d2go: { nets: ['OD_D2go_FasterRCNN'], what: 'object detection, D2Go Faster R-CNN (FBNet backbone)' },
+  xr_planercnn: { nets: ['PD_Plane_RCNN_Quarter'], what: 'plane detection, PlaneRCNN (Liu et al., CVPR 2019) at quarter resolution' },
+  xr_midas_small: { nets: ['DE_midas_v21_small'], what: 'depth estimation, MiDaS v2.1 small (Ranftl et al., TPAMI 2020)' },
+  xr_emformer_24l: { nets: ['ASR_EM_24L'], what: 'speech recognition, Emformer encoder, 24 layers (Shi et al., ICASSP 2021), 128 frames' },
+  xr_hrvit_b1: { nets: ['SS_HRViT_b1'], what: 'semantic segmentation, HRViT-b1 (Gu et al., CVPR 2022)' },
+  xr_hand_graph_cnn: { nets: ['HT_hand_graph_cnn_half'], what: 'hand shape and pose, Graph CNN (Ge et al., CVPR 2019), half size' },
+  xr_eyecod: { nets: ['ES_RITNet', 'GE_FBNet_C'], what: 'eye segmentation (RITNet, Chaudhary et al., ICCVW 2019) followed by gaze estimation (FBNet-C, Wu et al., CVPR 2019), the EyeCod pipeline' },
+  xr_depth_refine: { nets: ['DR_RGBd_200'], what: 'RGB-D depth refinement (XRBench DR_RGBd_200)' },
+};
+
+function xrbenchModel(name: string, nets: Map<string, MaestroNetwork>): Model {
+  const spec = XRBENCH_MODELS[name];
+  const m = new Model(
+    name,
+    `XRBench (Kwon et al., MLSys 2023), github.com/XRBench/XRBench-MLSys2023 XRbench_evaluation/usage_scenarios (MIT): ${spec.nets.join(' then ')}; ${spec.what}`,
+    'Converted from XRBench\'s MAESTRO layer description, the input SCAR (MICRO 2024) evaluated: one layer per CONV entry, in order, as a chain (the description has no graph); Y x X are the input rows and columns, no stride, no padding (MAESTRO\'s semantics); 1x1 layers on a Y x 1 input are fc layers over Y tokens. Depthwise convolutions are described as dense convolutions there, and are kept dense here, so MACs and weights exceed the original model\'s.',
+  );
+  for (const netName of spec.nets) {
+    const net = nets.get(netName);
+    if (!net) throw new Error(`XRBench network ${netName} not found`);
+    const prefix = spec.nets.length > 1 ? `${netName}.` : '';
+    for (const l of net.layers) {
+      if (l.n !== 1) throw new Error(`${netName}/${l.name}: N = ${l.n} (batch is the scenario's)`);
+      const from = m.layers.length === 0 ? [] : [m.layers[m.layers.length - 1].name as string];
+      if (l.r === 1 && l.s === 1 && l.x === 1) m.add(`${prefix}${l.name}`, 'fc', from, { inFeatures: l.c, outFeatures: l.k, ...(l.y > 1 ? { tokens: l.y } : {}) });
+      else {
+        const pad = compact([fitPad(l.y, l.r), fitPad(l.x, l.s)]);
+        const note = pad !== 0 ? 'kernel larger than the input in XRBench\'s description: least zero padding that fits' : undefined;
+        m.add(`${prefix}${l.name}`, 'conv2d', from, { inChannels: l.c, inHeight: l.y, inWidth: l.x, outChannels: l.k, kernel: compact([l.r, l.s]), ...(pad !== 0 ? { pad } : {}) }, note);
+      }
+    }
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Output and check
 // ---------------------------------------------------------------------------------------------
 
@@ -509,26 +556,6 @@ function render(m: Model): string {
   const layers = m.layers.map((l) => `    ${JSON.stringify(l)}`).join(',\n');
   return `{\n${top.join(',\n')},\n  "layers": [\n${layers}\n  ]\n}\n`;
 }
-
-interface Published {
-  macs?: number;
-  params?: number;
-  ref: string;
-}
-
-const PUBLISHED: Record<string, Published> = {
-  resnet50: { macs: 4.09e9, params: 25.557e6, ref: 'torchvision: 4.09 GFLOPS (MACs), 25,557,032 params' },
-  googlenet: { macs: 1.5e9, params: 6.625e6, ref: 'torchvision: 1.50 GFLOPS (MACs), 6,624,904 params; paper 1.5G mult-adds' },
-  unet: { params: 31.03e6, ref: '~31.0M params (U-Net, 64-1024 widths, common re-implementations)' },
-  bert_large: { macs: 40e9, params: 302e6, ref: '~40 GMACs per 128 tokens; 340M params total of which ~302M in the encoder' },
-  gpt_l: { macs: 774e6 * 128, params: 774e6, ref: '774M params (incl. tied embedding); ~params x tokens MACs for prefill' },
-  depth_estimation: { macs: 0.74e9, params: 3.93e6, ref: 'FastDepth unpruned: 0.74 GMACs, 3.93M weights' },
-  keyword_spotting: { macs: 19.8e6 / 2, ref: 'Hello Edge DS-CNN-M: 19.8M ops (~9.9M MACs)' },
-  object_detection: { macs: 5.57e9 / 2, params: 8.86e6, ref: 'darknet yolov3-tiny 416: 5.57 BFLOPs (~2.79 GMACs), 8.86M params' },
-  eye_segmentation: { ref: 'RITNet: 0.25M params (5 convs per down block); this simplified variant is not compared' },
-  hand_tracking: { ref: 'representative BlazePalm-like detector; no published total' },
-  speech_recognition: { ref: 'scaled-down transducer; no published total' },
-};
 
 const fmt = (n: number) =>
   n >= 1e9 ? `${(n / 1e9).toFixed(3)}G` : n >= 1e6 ? `${(n / 1e6).toFixed(3)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : `${n}`;
@@ -553,13 +580,33 @@ function main(): void {
     keywordSpotting(),
     objectDetection(),
     speechRecognition(),
+    unet(512),
+    bertBase(),
   ];
+  // XRBench's descriptions are read from a checkout of github.com/XRBench/XRBench-MLSys2023
+  // (--xrbench DIR = its XRbench_evaluation/usage_scenarios); without it the xr_* files are kept.
+  const at = process.argv.indexOf('--xrbench');
+  if (at >= 0) {
+    const nets = readXrbench(process.argv[at + 1]);
+    for (const name of Object.keys(XRBENCH_MODELS)) {
+      const totals = XRBENCH_MODELS[name].nets.map((n) => maestroTotals(nets.get(n)?.layers ?? []));
+      const want = { macs: totals.reduce((a, t) => a + t.macs, 0), params: totals.reduce((a, t) => a + t.weights, 0) };
+      if (want.macs !== PUBLISHED[name].macs || want.params !== PUBLISHED[name].params) {
+        throw new Error(`${name}: XRBench totals ${want.macs} MACs / ${want.params} weights differ from scripts/published.ts`);
+      }
+      models.push(xrbenchModel(name, nets));
+    }
+  } else console.log('(no --xrbench DIR: the xr_* workloads are checked, not regenerated)');
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const files = models.map((m) => {
     const file = path.join(OUT_DIR, `${m.name}.json`);
     fs.writeFileSync(file, render(m));
     return file;
   });
+  for (const name of Object.keys(XRBENCH_MODELS)) {
+    const file = path.join(OUT_DIR, `${name}.json`);
+    if (!files.includes(file) && fs.existsSync(file)) files.push(file);
+  }
 
   let allOk = true;
   console.log(`${'model'.padEnd(20)}${'layers'.padStart(7)}${'MACs'.padStart(11)}${'weights'.padStart(11)}  vs published`);

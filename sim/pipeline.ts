@@ -11,13 +11,15 @@ import { Topology } from './cost/topology';
 import { lowerSchedule, Program } from './cost/program';
 import { estimateProgram, Estimate } from './cost/estimate';
 import { scheduleGreedy } from './sched/greedy';
+import { scheduleStandalone, StandaloneResult } from './sched/standalone';
+import { ObjectiveName, objectiveOf } from './sched/objective';
 import { DEFAULT_SCAR, ScarOptions, ScarResult, scheduleScar } from './sched/scar/scar';
 import { makeRng } from './engine/rng';
 import { simulate, SimResult } from './hw/replay';
 import { compare, Comparison } from './report/compare';
 import { TraceSink } from './trace/sink';
 
-export const STRATEGIES = ['scar', 'greedy', 'exhaustive'] as const;
+export const STRATEGIES = ['scar', 'greedy', 'exhaustive', 'standalone'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export interface ScheduleOptions {
@@ -25,6 +27,10 @@ export interface ScheduleOptions {
   seed: string;
   scar?: Partial<Omit<ScarOptions, 'rng'>>;
   onProgress?: (message: string) => void;
+  /** What the strategy minimises (default edp). */
+  objective?: ObjectiveName;
+  /** Rank schedules by the scenario's latency SLOs first (default true; greedy does not). */
+  enforceSlo?: boolean;
 }
 
 export interface Inputs {
@@ -39,6 +45,9 @@ export function loadInputs(scenarioFile: string, packageFile: string): Inputs {
 export interface MadeSchedule extends Schedule {
   /** The SCAR search's own record (windows, choices, its analytical estimate). */
   scar?: ScarResult;
+  standalone?: StandaloneResult;
+  /** Scheduler warnings (latency SLOs no schedule meets). */
+  warnings: string[];
 }
 
 export function makeSchedule(inputs: Inputs, opts: ScheduleOptions | Strategy, file = '(generated)'): MadeSchedule {
@@ -46,9 +55,15 @@ export function makeSchedule(inputs: Inputs, opts: ScheduleOptions | Strategy, f
   const topo = new Topology(inputs.pkg);
   let jobs: ScheduleJob[];
   let scar: ScarResult | undefined;
+  let standalone: StandaloneResult | undefined;
+  const objective = objectiveOf(o.objective);
   switch (o.strategy) {
     case 'greedy':
-      jobs = scheduleGreedy(inputs.scenario, inputs.pkg, topo).jobs;
+      jobs = scheduleGreedy(inputs.scenario, inputs.pkg, topo, objective).jobs;
+      break;
+    case 'standalone':
+      standalone = scheduleStandalone(inputs.scenario, inputs.pkg, { objective, maxMicroBatches: o.scar?.maxMicroBatches ?? DEFAULT_SCAR.maxMicroBatches, enforceSlo: o.enforceSlo }, topo);
+      jobs = standalone.jobs;
       break;
     case 'scar':
     case 'exhaustive':
@@ -58,11 +73,14 @@ export function makeSchedule(inputs: Inputs, opts: ScheduleOptions | Strategy, f
         ...o.scar,
         rng: makeRng(o.seed),
         onProgress: o.onProgress,
+        objective,
+        enforceSlo: o.enforceSlo,
       }, topo);
       jobs = scar.jobs;
       break;
   }
-  return { file, strategy: o.strategy, scenarioPath: inputs.scenario.file, packagePath: inputs.pkg.file, jobs, scar };
+  const warnings = scar?.warnings ?? standalone?.warnings ?? [];
+  return { file, strategy: o.strategy, scenarioPath: inputs.scenario.file, packagePath: inputs.pkg.file, jobs, scar, standalone, warnings };
 }
 
 /** Loads a schedule file with the scenario and package it names. */

@@ -31,10 +31,10 @@ export function testWorkload(name: string, layers: object[]): Workload {
   return parseWorkload(`${name}.json`, { schema: 'mcmsim/workload@1', name, layers });
 }
 
-export function testScenario(models: { workload: Workload; batch: number; name?: string; priority?: number }[]): Scenario {
+export function testScenario(models: { workload: Workload; batch: number; name?: string; priority?: number; latencySloMs?: number }[]): Scenario {
   return {
     name: 'test', file: 'test-scenario.json', kind: 'other',
-    models: models.map((m) => ({ name: m.name ?? m.workload.name, workload: m.workload, batch: m.batch, priority: m.priority ?? 0, fps: 0 })),
+    models: models.map((m) => ({ name: m.name ?? m.workload.name, workload: m.workload, batch: m.batch, priority: m.priority ?? 0, fps: 0, ...(m.latencySloMs ? { latencySloMs: m.latencySloMs } : {}) })),
   };
 }
 

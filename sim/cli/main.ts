@@ -15,6 +15,9 @@ import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesTe
 import { writeFileAtomic } from './files';
 import { costOfLayer } from '../report/layer';
 import { openSinks } from './sinks';
+import { OBJECTIVES, ObjectiveName } from '../sched/objective';
+import { completionsText, modelCompletions } from '../report/slo';
+import { runReproduce } from './reproduce';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
@@ -42,6 +45,12 @@ interface SchedArgs {
   microBatches: number;
   population: number;
   generations: number;
+  objective: ObjectiveName;
+}
+
+/** Scheduler warnings go to stderr even with --quiet: they say the result is not what was asked. */
+function warn(warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`mcmsim: ${w}\n`);
 }
 
 function scheduleOptions(args: Common & SchedArgs): ScheduleOptions {
@@ -57,15 +66,17 @@ function scheduleOptions(args: Common & SchedArgs): ScheduleOptions {
       maxMicroBatches: positive('micro-batches', args.microBatches), population: positive('population', args.population), generations: positive('generations', args.generations),
     },
     onProgress: (m) => progress(args, m),
+    objective: args.objective,
   };
 }
 
 function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extra: Record<string, unknown>): void {
   const c = ev.comparison;
   const eventsPerSec = ev.sim.events / Math.max(ev.wallMs / 1000, 1e-9);
+  const done = modelCompletions(ev.program, ev.estimate.jobs, ev.sim.jobs);
   if (args.json) {
     const { rows, ...totals } = c;
-    out(JSON.stringify({ ...extra, ...totals, simWallMs: ev.wallMs, eventsPerSecond: Math.round(eventsPerSec), ...(args.jobs ? { rows } : {}) }, null, 2));
+    out(JSON.stringify({ ...extra, ...totals, models: done, simWallMs: ev.wallMs, eventsPerSecond: Math.round(eventsPerSec), ...(args.jobs ? { rows } : {}) }, null, 2));
     return;
   }
   const p = ev.program.pkg;
@@ -81,6 +92,10 @@ function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extr
   out('');
   out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)} (|sim - ana| / ana)`);
   out(`simulation: ${c.events} events in ${ev.wallMs.toFixed(1)} ms (${(eventsPerSec / 1e6).toFixed(2)} M events/s), fingerprint ${c.fingerprint}`);
+  if (done.some((d) => d.latencySloMs)) {
+    out('');
+    out(completionsText(done));
+  }
   if (args.jobs) {
     out('');
     out(jobsText(c));
@@ -92,6 +107,7 @@ async function cmdRun(args: Common & SchedArgs & { scenario: string; package: st
   const inputs = loadInputs(args.scenario, args.package);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
+  warn(schedule.warnings);
   if (args.scheduleOut) writeFileAtomic(args.scheduleOut, scheduleToJson(schedule, args.scenario, args.package, args.scheduleOut));
   progress(args, `simulating ${schedule.jobs.length} jobs...`);
   const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets));
@@ -108,6 +124,7 @@ function cmdSchedule(args: Common & SchedArgs & { scenario: string; package: str
   const inputs = loadInputs(args.scenario, args.package);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
+  warn(schedule.warnings);
   writeFileAtomic(args.out, scheduleToJson(schedule, args.scenario, args.package, args.out));
   if (args.json) out(JSON.stringify({ schedule: args.out, strategy: args.strategy, jobs: schedule.jobs.length }));
   else out(`wrote ${args.out}: ${schedule.jobs.length} jobs (${args.strategy})`);
@@ -120,7 +137,9 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
     ev = await evaluate(schedule, inputs);
   } else {
     const inputs = loadInputs(args.scenario, args.package);
-    ev = await evaluate(makeSchedule(inputs, scheduleOptions(args)), inputs);
+    const schedule = makeSchedule(inputs, scheduleOptions(args));
+    warn(schedule.warnings);
+    ev = await evaluate(schedule, inputs);
   }
   const c = ev.comparison;
   const format = args.json ? 'json' : args.format;
@@ -171,7 +190,8 @@ export function buildCli(argv: string[]): Argv {
       .option('seed', { type: 'string', default: '1', describe: 'seed for every random choice' });
   const sched = (y: Argv) =>
     y
-      .option('strategy', { choices: STRATEGIES, default: 'scar' as Strategy, describe: 'scheduler: scar (heuristic), greedy (layer by layer), exhaustive (reference for small instances)' })
+      .option('strategy', { choices: STRATEGIES, default: 'scar' as Strategy, describe: 'scheduler: scar (heuristic), greedy (layer by layer), exhaustive (reference for small instances), standalone (one chiplet per model, no pipelining)' })
+      .option('objective', { choices: OBJECTIVES, default: 'edp' as ObjectiveName, describe: 'what the scheduler minimises' })
       .option('windows', { type: 'number', default: DEFAULT_SCAR.windows, describe: 'scar: time windows' })
       .option('top-k', { type: 'number', default: DEFAULT_SCAR.topK, describe: 'scar: segmentations kept per model' })
       .option('search', { choices: ['auto', 'exhaustive', 'evolutionary'], default: 'auto', describe: 'scar: placement search (auto: exhaustive up to 9 chiplets)' })
@@ -204,6 +224,15 @@ export function buildCli(argv: string[]): Argv {
         .option('scenarios', { type: 'array', string: true, describe: 'scenario files (default: the ten in models/scenarios)' })
         .option('packages', { type: 'array', string: true, describe: 'package files (default: the 3x3 heterogeneous and homogeneous packages)' })
         .option('gap', { type: 'boolean', default: false, describe: 'also run the exhaustive reference and report SCAR\'s optimality gap' })
+        .option('format', { choices: ['text', 'md'], default: 'text' }),
+    )
+    .command('reproduce <paper>', 'reproduce a paper\'s evaluation (scar: Odema et al., MICRO 2024, Tables IV-VI)', (y) =>
+      common(y)
+        .positional('paper', { choices: ['scar'], describe: 'which paper' })
+        .option('grid', { choices: ['3x3', '6x6'], default: '3x3', describe: '3x3: the ten scenarios, six strategies; 6x6: scenario 4 on Het-Cross and both Simba' })
+        .option('objective', { choices: OBJECTIVES, default: 'edp' as ObjectiveName, describe: 'what the schedulers minimise' })
+        .option('sides', { choices: ['nvd', 'shi'], default: 'nvd', describe: 'Het-Sides: the dataflow on the side columns' })
+        .option('slo', { type: 'boolean', default: false, describe: 'enforce the scenarios\' latency SLOs (the paper has none)' })
         .option('format', { choices: ['text', 'md'], default: 'text' }),
     )
     .command('cost', 'analytical cost of one layer on one chiplet', (y) =>
@@ -240,11 +269,13 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'validate') await cmdValidate(args);
     else if (cmd === 'cost') cmdCost(args);
     else if (cmd === 'compare') await cmdCompare(args);
+    else if (cmd === 'reproduce') out(await runReproduce(args));
     else throw new UsageError(`unknown command "${cmd}"`);
     return 0;
   } catch (e) {
     if (e instanceof InputError || e instanceof UsageError || e instanceof SearchLimitError) {
-      process.stderr.write(`mcmsim: error: ${e.message}\n`);
+      // One line: yargs spreads its messages over several.
+      process.stderr.write(`mcmsim: error: ${e.message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
     }
     const err = e as NodeJS.ErrnoException;

@@ -16,7 +16,7 @@ export function loadScenario(file: string): Scenario {
   const cache = new Map<string, Workload>();
   const names = new Set<string>();
   const models: ScenarioModel[] = top.get('models').arr(1).map((mn) => {
-    const m = mn.obj(['workload', 'batch'], ['name', 'priority', 'fps']);
+    const m = mn.obj(['workload', 'batch'], ['name', 'priority', 'fps', 'latencySloMs']);
     const rel = m.get('workload').str();
     const wfile = path.resolve(path.dirname(file), rel);
     let workload = cache.get(wfile);
@@ -42,6 +42,7 @@ export function loadScenario(file: string): Scenario {
       batch: m.get('batch').pos(),
       priority: m.opt('priority')?.num({ int: true, min: 0 }) ?? 0,
       fps: m.opt('fps')?.num({ min: 0 }) ?? 0,
+      ...(m.has('latencySloMs') ? { latencySloMs: m.get('latencySloMs').num({ gt: 0 }) } : {}),
     };
   });
   return deepFreeze({ name, file, kind, models });

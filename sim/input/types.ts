@@ -61,6 +61,8 @@ export interface ScenarioModel {
   readonly priority: number;
   /** Target frame rate (AR/VR); 0 when not given. */
   readonly fps: number;
+  /** Latency SLO: the model's whole batch must complete within this many ms of the start; absent = none. */
+  readonly latencySloMs?: number;
 }
 
 export interface Scenario {

@@ -9,13 +9,14 @@ import { Package, Scenario, ScheduleJob } from '../input/types';
 import { InputError } from '../input/errors';
 import { Topology } from '../cost/topology';
 import { LayerCoster, OutputLoc } from './scar/layercost';
+import { Objective, objectiveOf } from './objective';
 
 export interface GreedyResult {
   readonly strategy: 'greedy';
   readonly jobs: ScheduleJob[];
 }
 
-export function scheduleGreedy(scenario: Scenario, pkg: Package, topology = new Topology(pkg)): GreedyResult {
+export function scheduleGreedy(scenario: Scenario, pkg: Package, topology = new Topology(pkg), objective: Objective = objectiveOf('edp')): GreedyResult {
   const coster = new LayerCoster(pkg, topology);
   const chipletFree = new Float64Array(pkg.chiplets.length);
   const placed = scenario.models.map(() => new Map<string, OutputLoc & { endPs: number }>());
@@ -43,7 +44,7 @@ export function scheduleGreedy(scenario: Scenario, pkg: Package, topology = new 
         if (!Number.isFinite(c.latencyPs)) continue; // does not fit this chiplet's buffer
         const energyPj = c.dynamicPj + (ch.kind.staticPowerMw * c.latencyPs) / 1000;
         const endPs = Math.max(ready, chipletFree[ch.index]) + c.latencyPs;
-        const score = energyPj * endPs;
+        const score = objective(endPs, energyPj);
         if (!best || score < best.score) best = { score, chiplet: ch.index, endPs };
       }
       if (!best) {

@@ -107,3 +107,25 @@ describe('mcmsim CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('CLI: objectives, standalone, reproduce', () => {
+  const smallRun = [...small, '--no-trace', '--json'];
+  test('--objective latency never gives SCAR a slower schedule than edp', async () => {
+    const get = async (objective: string) => JSON.parse((await cli('run', ...smallRun, '--objective', objective)).out);
+    const edp = await get('edp');
+    const lat = await get('latency');
+    expect(lat.analytical.latencyPs).toBeLessThanOrEqual(edp.analytical.latencyPs);
+  });
+  test('--strategy standalone runs end to end', async () => {
+    const r = await cli('run', ...smallRun, '--strategy', 'standalone');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).strategy).toBe('standalone');
+  });
+  test('reproduce: an unknown paper or grid is a usage error (exit 2, one line)', async () => {
+    for (const argv of [['reproduce', 'simba'], ['reproduce', 'scar', '--grid', '4x4']]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^mcmsim: error: .*\n$/);
+    }
+  });
+});

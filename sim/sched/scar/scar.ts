@@ -26,6 +26,8 @@ import { LayerCoster, OutputLoc } from './layercost';
 import { expectedLatencies, packWindows } from './windows';
 import { allocate, allSegmentations, Segmentation, topSegmentations } from './segments';
 import { evolveChains, forEachChainAssignment, Grid, snakeChains } from './chains';
+import { Objective, objectiveOf } from '../objective';
+import { sloRank, sloViolationPs, sloWarning } from '../slo';
 
 export interface ScarOptions {
   windows: number;
@@ -41,6 +43,10 @@ export interface ScarOptions {
   generations: number;
   rng: Rng;
   onProgress?: (message: string) => void;
+  /** What each window minimises (default EDP); the micro-batch count per model uses it too. */
+  objective?: Objective;
+  /** Rank candidates by the models' latency SLOs first (sched/slo.ts); default true. */
+  enforceSlo?: boolean;
 }
 
 export const DEFAULT_SCAR: Omit<ScarOptions, 'rng'> = {
@@ -74,6 +80,8 @@ export interface ScarResult {
   energyPj: number;
   evaluations: number;
   capped: boolean;
+  /** SLO warnings (a window whose every candidate breaks some model's SLO). */
+  warnings: string[];
 }
 
 interface ModelEval {
@@ -96,6 +104,10 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
     }),
   );
   const plan = packWindows(expected, opts.windows);
+  const score = opts.objective ?? objectiveOf('edp');
+  const withSlo = opts.enforceSlo !== false && scenario.models.some((m) => m.latencySloMs);
+  const warnings: string[] = [];
+  let elapsedPs = 0; // end of the previous window: models' completions in this one start there
   const ctx = scenario.models.map((m) => ({
     layers: m.workload.layers,
     byName: new Map(m.workload.layers.map((l) => [l.name, l])),
@@ -177,9 +189,9 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
         });
         const lat = sumFirst + (m - 1) * worstRest;
         const chipletsStatic = chain.reduce((s, x) => s + pkg.chiplets[x].kind.staticPowerMw, 0);
-        const score = (energy + (chipletsStatic * lat) / 1000) * lat;
-        if (score < bestScore) {
-          bestScore = score;
+        const value = score(lat, energy + (chipletsStatic * lat) / 1000);
+        if (value < bestScore) {
+          bestScore = value;
           r = { latencyPs: lat, dynamicPj: energy, microBatches: m };
         }
       }
@@ -196,6 +208,9 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
       }
       return { lat, energy: dyn + (staticMw * lat) / 1000 };
     };
+    // A lower bound on each active model's completion: this window's start plus its latency here.
+    const completions = (segs: Segmentation[], chains: number[][]) =>
+      active.map((a, i) => ({ model: scenario.models[a.mi].name, completionPs: elapsedPs + modelEval(i, segs[i].ends, chains[i]).latencyPs, latencySloMs: scenario.models[a.mi].latencySloMs }));
 
     let best: { segs: Segmentation[]; chains: number[][]; edp: number } | null = null;
     let evals = 0;
@@ -207,7 +222,8 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
       const lengths = segs.map((s) => s.ends.length);
       const fitness = (chains: number[][]) => {
         const o = objective(segs, chains);
-        return o.energy * o.lat;
+        const value = score(o.lat, o.energy);
+        return withSlo ? sloRank(sloViolationPs(completions(segs, chains)), value) : value;
       };
       const consider = (chains: number[][], edp: number) => {
         if (!best || edp < best.edp) best = { segs, chains, edp };
@@ -236,6 +252,11 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
 
     // Emit the jobs and remember where each output lives.
     const o = objective(chosen.segs, chosen.chains);
+    if (withSlo) {
+      const warning = sloWarning(`${scenario.name} on ${pkg.name}, window ${w}`, completions(chosen.segs, chosen.chains));
+      if (warning) warnings.push(warning);
+    }
+    elapsedPs += o.lat;
     const choice: WindowChoice = { window: w, models: [], latencyPs: o.lat, energyPj: o.energy, edpJs: o.energy * o.lat * 1e-24, evaluations: evals, capped };
     active.forEach((a, i) => {
       const model = scenario.models[a.mi];
@@ -263,12 +284,12 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
   return {
     strategy: opts.segmentations === 'all' ? 'exhaustive' : 'scar', jobs, windows,
     latencyPs: windows.reduce((s, w) => s + w.latencyPs, 0), energyPj: windows.reduce((s, w) => s + w.energyPj, 0),
-    evaluations: totalEvals, capped: anyCapped,
+    evaluations: totalEvals, capped: anyCapped, warnings,
   };
 }
 
 /** Weight bytes a job of `layer` keeps in the resident region: stationary, single-tile weights. */
-function singleTileWeightBytes(coster: LayerCoster, layer: Layer, chiplet: number, samples: number): number {
+export function singleTileWeightBytes(coster: LayerCoster, layer: Layer, chiplet: number, samples: number): number {
   if (layer.op === 'matmul') return 0;
   const p = coster.plan(layer, chiplet, samples);
   return p && p.weightBytes > 0 && p.kParts === 1 ? p.weightBytes : 0;
