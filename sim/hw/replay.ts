@@ -17,7 +17,8 @@ export interface SimResult {
   readonly counts: Counts;
   readonly energy: Energy;
   readonly events: number;
-  readonly fingerprint: string;
+  /** Engine event fingerprint, when asked for (SimOptions.fingerprint). */
+  readonly fingerprint?: string;
   /** Busy time per resource (topology order) and per chiplet PE array, ps. */
   readonly resourceBusyPs: Float64Array;
   readonly chipletBusyPs: Float64Array;
@@ -25,16 +26,17 @@ export interface SimResult {
 
 export interface SimOptions {
   sink?: TraceSink | null;
+  /** Hash every event (tests of behaviour change); costs simulation time. */
   fingerprint?: boolean;
 }
 
 export async function simulate(prog: Program, opts: SimOptions = {}): Promise<SimResult> {
   const sink = opts.sink ?? null;
-  if (!sink) return simulateCore(prog, null, opts.fingerprint ?? true);
+  if (!sink) return simulateCore(prog, null, opts.fingerprint ?? false);
   sink.begin({ pkg: prog.pkg, topology: prog.topology, jobs: prog.jobs });
   let r: SimResult;
   try {
-    r = simulateCore(prog, sink, opts.fingerprint ?? true);
+    r = simulateCore(prog, sink, opts.fingerprint ?? false);
   } catch (e) {
     sink.abort(e);
     throw e;
@@ -44,7 +46,7 @@ export async function simulate(prog: Program, opts: SimOptions = {}): Promise<Si
 }
 
 /** The synchronous part of simulate (no sink flush). */
-export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint = true): SimResult {
+export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint = false): SimResult {
   const engine = new Engine({ fingerprint });
   const topo = prog.topology;
   const fabric = new Fabric(engine, topo, sink);
@@ -96,7 +98,7 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
   const all: Counts = { ...counts, resourceBytes: fabric.bytes };
   return {
     jobs, makespanPs: end, counts: all, energy: energyOf(prog.pkg, topo, all, end),
-    events: engine.eventsProcessed, fingerprint: engine.fingerprint,
+    events: engine.eventsProcessed, fingerprint: fingerprint ? engine.fingerprint : undefined,
     resourceBusyPs: fabric.busyPs, chipletBusyPs: Float64Array.from(chiplets, (c) => c.busyPs),
   };
 }
