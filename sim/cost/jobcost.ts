@@ -78,23 +78,59 @@ export interface JobCost {
   dynamicPj: number;
 }
 
-/** Distinct tile loads a walk remembers; tileLoad yields few (splits differ by one byte). */
-const LOAD_CACHE = 16;
+/**
+ * A plan's tiles as runs of identical tile loads: the distinct loads (weight, input, output
+ * bytes, from tileLoad) and (load index, run length) pairs in tile order. Depends on the plan
+ * only, so it is built once per plan and shared by every placement of the job.
+ */
+interface TileSeq {
+  readonly w: number[];
+  readonly i: number[];
+  readonly o: number[];
+  /** Tiles per distinct load. */
+  readonly count: number[];
+  readonly runs: Int32Array;
+}
 
-/** Reusable buffers of costJob (one per caller; not shared between concurrent walks). */
+const tileSeqs = new WeakMap<LayerPlan, TileSeq>();
+
+function tileSeq(plan: LayerPlan): TileSeq {
+  let seq = tileSeqs.get(plan);
+  if (seq) return seq;
+  const tl: TileLoad = { weightBytes: 0, inputBytes: 0, outputBytes: 0 };
+  const w: number[] = [];
+  const i: number[] = [];
+  const o: number[] = [];
+  const count: number[] = [];
+  const runs: number[] = [];
+  for (let t = 0; t < plan.tiles; t++) {
+    tileLoad(plan, t, tl);
+    let e = runs.length ? runs[runs.length - 2] : -1;
+    if (e < 0 || w[e] !== tl.weightBytes || i[e] !== tl.inputBytes || o[e] !== tl.outputBytes) {
+      e = 0;
+      while (e < w.length && (w[e] !== tl.weightBytes || i[e] !== tl.inputBytes || o[e] !== tl.outputBytes)) e++;
+      if (e === w.length) {
+        w.push(tl.weightBytes);
+        i.push(tl.inputBytes);
+        o.push(tl.outputBytes);
+        count.push(0);
+      }
+      runs.push(e, 0);
+    }
+    runs[runs.length - 1]++;
+    count[e]++;
+  }
+  seq = { w, i, o, count, runs: Int32Array.from(runs) };
+  tileSeqs.set(plan, seq);
+  return seq;
+}
+
+/** Reusable buffers of a cost walk (one per caller; not shared between concurrent walks). */
 export class JobWalker {
   private readonly tl: TileLoad = { weightBytes: 0, inputBytes: 0, outputBytes: 0 };
   private readonly scratch: TransferScratch = newTransferScratch();
-  // Per cached tile load: its bytes, load and store times, how often it occurred, and its
-  // transfers as (path slot, bytes) pairs.
-  private readonly w = new Float64Array(LOAD_CACHE);
-  private readonly i = new Float64Array(LOAD_CACHE);
-  private readonly o = new Float64Array(LOAD_CACHE);
-  private readonly loadPs = new Float64Array(LOAD_CACHE);
-  private readonly storePs = new Float64Array(LOAD_CACHE);
-  private readonly count = new Float64Array(LOAD_CACHE);
-  private readonly transfers: number[][] = Array.from({ length: LOAD_CACHE }, () => []);
-  private n = 0;
+  private loadPs: number[] = [];
+  private storePs: number[] = [];
   /** Distinct paths of the job and bytes moved on each over the whole job. */
   readonly paths: (readonly number[])[] = [];
   readonly pathBytes: number[] = [];
@@ -117,72 +153,76 @@ export class JobWalker {
     return j;
   }
 
-  /** Flushes the cached tile loads' bytes (times their counts) into pathBytes. */
-  private flush(storeSlot: number): void {
-    for (let e = 0; e < this.n; e++) {
-      const c = this.count[e];
-      if (c === 0) continue;
-      const tr = this.transfers[e];
-      for (let k = 0; k < tr.length; k += 2) this.pathBytes[tr[k]] += c * tr[k + 1];
-      if (storeSlot >= 0) this.pathBytes[storeSlot] += c * this.o[e];
-    }
-    this.n = 0;
-  }
-
-  /** The reference walk's latency (estimate.ts jobLatencyPs); fills paths and pathBytes. */
+  /**
+   * The reference walk's latency (estimate.ts jobLatencyPs), exactly; fills paths and
+   * pathBytes. Each distinct tile load becomes transfers and times once. The tile pipeline
+   * (see estimate.ts) is a max-plus recurrence: adding d to every state variable adds d to
+   * every variable after the next tile. So within a run of tiles with the same load and store
+   * times, once one tile advances every variable by the same d, each further tile does too,
+   * and the rest of the run is jumped in closed form.
+   */
   latencyPs(job: JobShape): number {
     const plan = job.plan;
     const topo = this.shapes.topo;
     const cyclePs = plan.cyclesPerTile * psPerCycle(plan.kind.clockMHz);
+    const seq = tileSeq(plan);
     const tl = this.tl;
-    this.n = 0;
     this.pathCount = 0;
     const storeSlot = job.storePath ? this.slot(job.storePath) : -1;
+    for (let e = 0; e < seq.w.length; e++) {
+      tl.weightBytes = seq.w[e];
+      tl.inputBytes = seq.i[e];
+      tl.outputBytes = seq.o[e];
+      const c = seq.count[e];
+      let loadTime = 0;
+      forEachTileTransfer(job as never, tl, this.scratch, (path, bytes) => {
+        this.pathBytes[this.slot(path)] += c * bytes;
+        loadTime = Math.max(loadTime, topo.transferTimePs(path, bytes));
+      });
+      this.loadPs[e] = loadTime;
+      this.storePs[e] = job.storePath ? topo.transferTimePs(job.storePath, tl.outputBytes) : 0;
+      if (storeSlot >= 0) this.pathBytes[storeSlot] += c * tl.outputBytes;
+    }
     let loadEnd = 0;
     let compEnd = 0;
     let end = 0;
-    let free0 = 0;
+    let free0 = 0; // slot free times for tiles t-2 and t-1
     let free1 = 0;
-    let last = -1;
-    for (let t = 0; t < plan.tiles; t++) {
-      tileLoad(plan, t, tl);
-      // Find this load among the cached ones (usually the last one or a neighbour).
-      let e = last;
-      if (e < 0 || this.w[e] !== tl.weightBytes || this.i[e] !== tl.inputBytes || this.o[e] !== tl.outputBytes) {
-        e = 0;
-        while (e < this.n && (this.w[e] !== tl.weightBytes || this.i[e] !== tl.inputBytes || this.o[e] !== tl.outputBytes)) e++;
-        if (e === this.n) {
-          if (e === LOAD_CACHE) {
-            this.flush(storeSlot);
-            e = 0;
-          }
-          this.w[e] = tl.weightBytes;
-          this.i[e] = tl.inputBytes;
-          this.o[e] = tl.outputBytes;
-          this.count[e] = 0;
-          const tr = this.transfers[e];
-          tr.length = 0;
-          let loadTime = 0;
-          forEachTileTransfer(job as never, tl, this.scratch, (path, bytes) => {
-            tr.push(this.slot(path), bytes);
-            loadTime = Math.max(loadTime, topo.transferTimePs(path, bytes));
-          });
-          this.loadPs[e] = loadTime;
-          this.storePs[e] = job.storePath ? topo.transferTimePs(job.storePath, tl.outputBytes) : 0;
-          this.n = e + 1;
-        }
+    const runs = seq.runs;
+    for (let k = 0; k < runs.length; ) {
+      const L = this.loadPs[runs[k]];
+      const S = this.storePs[runs[k]];
+      // Merge following runs whose loads take the same times.
+      let left = 0;
+      while (k < runs.length && this.loadPs[runs[k]] === L && this.storePs[runs[k]] === S) {
+        left += runs[k + 1];
+        k += 2;
       }
-      last = e;
-      this.count[e]++;
-      const loadStart = Math.max(loadEnd, free0);
-      loadEnd = loadStart + this.loadPs[e];
-      compEnd = Math.max(loadEnd, compEnd) + cyclePs;
-      const slotFree = compEnd + this.storePs[e];
-      end = Math.max(end, slotFree);
-      free0 = free1;
-      free1 = slotFree;
+      while (left > 0) {
+        const loadStart = Math.max(loadEnd, free0);
+        const d = loadStart + L - loadEnd;
+        const nextComp = Math.max(loadStart + L, compEnd) + cyclePs;
+        const slotFree = nextComp + S;
+        const nextEnd = Math.max(end, slotFree);
+        left--;
+        if (nextComp - compEnd === d && free1 - free0 === d && slotFree - free1 === d && nextEnd - end === d) {
+          // Steady state: every variable advanced by d; so will every remaining tile.
+          const jump = d * (left + 1);
+          loadEnd += jump;
+          compEnd += jump;
+          end += jump;
+          free0 += jump;
+          free1 += jump;
+          left = 0;
+          break;
+        }
+        loadEnd = loadStart + L;
+        compEnd = nextComp;
+        end = nextEnd;
+        free0 = free1;
+        free1 = slotFree;
+      }
     }
-    this.flush(storeSlot);
     return end;
   }
 
