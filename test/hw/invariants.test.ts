@@ -114,6 +114,7 @@ describe('invariants on a two-model scenario (greedy schedule, 2x2 heterogeneous
     const fp = () => simulate(lowerSchedule(schedule, scenario, pkg), { fingerprint: true });
     const [again, once] = [await fp(), await fp()];
     expect(again.fingerprint).toMatch(/^[0-9a-f]{8}$/);
+    expect(sim.fingerprint).toBeUndefined(); // only computed when asked for
     expect(again.fingerprint).toBe(once.fingerprint);
     expect(again.jobs).toEqual(sim.jobs);
     expect(again.events).toBe(sim.events);
