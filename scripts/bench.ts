@@ -1,78 +1,39 @@
 /**
- * Benchmark: raw event-queue speed, engine speed, and wall time per scenario.
- *   npx ts-node --transpile-only scripts/bench.ts [--json] [--events N] [scenario.json ...]
+ * Benchmark: event-queue speed, scheduling at scale, and wall time per scenario.
+ *   npx ts-node --transpile-only scripts/bench.ts [--json] [--events N] [--sizes 3,6,8,12,16]
+ *     [--scale-scenarios dc1_llm,arvr3_assistant] [--no-scale] [scenario.json ...]
  * Defaults: 2,000,000 events; every scenario in models/scenarios on models/packages/het_3x3.json,
  * scheduled by SCAR (seed 1).
- * Reports events per second of the bare tinyqueue (push + pop) and of the Engine with the same
- * access pattern, their ratio (the engine's overhead), and per scenario: schedule, analytical
- * and simulation wall time, events, events/s. Then the DRAM models side by side: the default
+ * Reports the Engine's CPU time against a bare typed-array heap with the same access pattern
+ * (bench/queue.ts), SCAR's CPU time and peak memory on generated n x n packages with the growth
+ * exponent (bench/scale.ts), and per scenario: schedule, analytical and simulation wall time,
+ * events, events/s. Then the DRAM models side by side: the default
  * scenario on one shared interface, as a FIFO channel and as a banked DDR4-3200 channel
  * (models/packages/stress_shared_{dram,ddr4}_3x3.json; the banked model costs events).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import TinyQueue from 'tinyqueue';
-import { Engine, EventTarget } from '../sim/engine/engine';
 import { evaluate, loadInputs, makeSchedule } from '../sim/pipeline';
+import { queueBench } from './bench/queue';
+import { scaleSeries } from './bench/scale';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const nIdx = args.indexOf('--events');
 const N = nIdx >= 0 ? Number(args[nIdx + 1]) : 2_000_000;
-const files = args.filter((a, i) => !a.startsWith('--') && !(nIdx >= 0 && i === nIdx + 1));
+const opt = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
+const sizes = (opt('--sizes') ?? '3,6,8,12,16').split(',').map(Number);
+const scaleScenarios = (opt('--scale-scenarios') ?? 'dc1_llm,arvr3_assistant').split(',');
+const files = args.filter((a, i) => !a.startsWith('--') && !['--events', '--sizes', '--scale-scenarios'].includes(args[i - 1]));
 const root = path.resolve(__dirname, '..');
 const pkgFile = path.join(root, 'models/packages/het_3x3.json');
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
-/** Deterministic pseudo-random delays (LCG), the same for both runs. */
-function delays(n: number): Int32Array {
-  const d = new Int32Array(n);
-  let x = 12345;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    d[i] = 1 + (x % 1000);
-  }
-  return d;
-}
-
-// 64 live events at any time: each pop schedules one successor, as components do.
-const LIVE = 64;
-
-function rawQueue(d: Int32Array): number {
-  interface E { t: number; seq: number; k: number }
-  const q = new TinyQueue<E>([], (a, b) => a.t - b.t || a.seq - b.seq);
-  let seq = 0;
-  for (let i = 0; i < LIVE; i++) q.push({ t: d[i], seq: seq++, k: i });
-  const t0 = now();
-  for (let i = 0; i < d.length; i++) {
-    const e = q.pop()!;
-    q.push({ t: e.t + d[i], seq: seq++, k: e.k });
-  }
-  return now() - t0;
-}
-
-function engineRun(d: Int32Array): number {
-  const engine = new Engine();
-  let i = 0;
-  const target: EventTarget = {
-    onEvent(kind) {
-      if (i < d.length) engine.after(d[i++], target, kind);
-    },
-  };
-  for (let k = 0; k < LIVE; k++) engine.at(d[k], target, k);
-  const t0 = now();
-  engine.run();
-  return now() - t0;
-}
-
 async function main() {
-  const d = delays(N);
-  rawQueue(delays(100000)); // warm up the JIT
-  engineRun(delays(100000));
-  const rawMs = rawQueue(d);
-  const engMs = engineRun(d);
-  const queue = { events: N, rawQueueMs: rawMs, rawEventsPerSec: N / (rawMs / 1000), engineMs: engMs, engineEventsPerSec: N / (engMs / 1000), engineVsRaw: rawMs / engMs };
+  const queue = queueBench(N);
+  const log = (m: string) => json || console.error(m);
+  const scale = args.includes('--no-scale') ? [] : scaleSeries(scaleScenarios, sizes, 'het_sides', log);
   const scenarioFiles = files.length ? files : fs.readdirSync(path.join(root, 'models/scenarios')).filter((f) => f.endsWith('.json') && !f.startsWith('scar')).sort().map((f) => path.join(root, 'models/scenarios', f));
   const rows = [];
   for (const f of scenarioFiles) {
@@ -85,7 +46,7 @@ async function main() {
     const t3 = now();
     rows.push({
       scenario: inputs.scenario.name, jobs: schedule.jobs.length, loadMs: t1 - t0, scheduleMs: t2 - t1, simulateMs: ev.wallMs,
-      totalMs: t3 - t0, events: ev.sim.events, eventsPerSec: ev.sim.events / (ev.wallMs / 1000), fingerprint: ev.sim.fingerprint,
+      totalMs: t3 - t0, events: ev.sim.events, eventsPerSec: ev.sim.events / (ev.wallMs / 1000),
     });
   }
   const dram = [];
@@ -95,15 +56,24 @@ async function main() {
     dram.push({ package: p, model: inputs.pkg.dram.model, simulateMs: ev.wallMs, events: ev.sim.events, eventsPerSec: ev.sim.events / (ev.wallMs / 1000) });
   }
   if (json) {
-    console.log(JSON.stringify({ node: process.version, queue, scenarios: rows, dram }, null, 2));
+    console.log(JSON.stringify({ node: process.version, queue, scale, scenarios: rows, dram }, null, 2));
     return;
   }
   const f1 = (x: number) => x.toFixed(1);
   const m = (x: number) => (x / 1e6).toFixed(2);
-  console.log(`node ${process.version}; ${N} events, ${LIVE} live`);
-  console.log(`tinyqueue push+pop: ${f1(rawMs)} ms, ${m(queue.rawEventsPerSec)} M events/s`);
-  console.log(`engine:             ${f1(engMs)} ms, ${m(queue.engineEventsPerSec)} M events/s (${(queue.engineVsRaw * 100).toFixed(0)}% of raw queue speed)`);
+  console.log(`node ${process.version}; ${N} events, 64 live; CPU ms, best of 3`);
+  console.log(`typed-array heap:   ${f1(queue.baselineCpuMs)} ms, ${m(queue.baselineEventsPerSec)} M events/s`);
+  console.log(`engine:             ${f1(queue.engineCpuMs)} ms, ${m(queue.engineEventsPerSec)} M events/s (${(queue.engineVsBaseline * 100).toFixed(0)}% of the heap's speed)`);
+  console.log(`engine+fingerprint: ${f1(queue.engineFingerprintCpuMs)} ms`);
   console.log('');
+  if (scale.length) {
+    console.log('SCAR scheduling on generated het_sides n x n packages (CPU s, peak RSS MB of the child process)');
+    console.log(['scenario'.padEnd(18), ...sizes.map((n) => `${n}x${n}`.padStart(14))].join('') + '  exponent');
+    for (const s of scale) {
+      console.log([s.scenario.padEnd(18), ...s.runs.map((r) => `${r.scheduleCpuS.toFixed(2)}s ${r.peakRssMB.toFixed(0)}MB`.padStart(14))].join('') + `  ${s.growthExponent.toFixed(2)}`);
+    }
+    console.log('');
+  }
   console.log('scenario (on het_3x3, scar)     jobs  schedule ms  simulate ms  total ms     events  M events/s');
   for (const r of rows) {
     console.log(`${r.scenario.padEnd(30)} ${String(r.jobs).padStart(5)} ${f1(r.scheduleMs).padStart(12)} ${f1(r.simulateMs).padStart(12)} ${f1(r.totalMs).padStart(9)} ${String(r.events).padStart(10)} ${m(r.eventsPerSec).padStart(11)}`);

@@ -1,6 +1,7 @@
 /**
  * Writes the package descriptions in models/packages/ (run: npx ts-node --transpile-only
  * scripts/gen-packages.ts). Every constant is explained in models/README.md ("Packages").
+ * `layoutPackage` builds the same layouts for any grid size in memory (scripts/bench.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -30,7 +31,7 @@ const dramOf = (rows: number, cols: number) => {
   return { channelBandwidthGBps: 64, latencyNs: 200, energyPjPerBit: 14.8, channels };
 };
 
-function pkg(name: string, note: string, grid: DF[][]): object {
+export function pkg(name: string, note: string, grid: DF[][]): object {
   const used = [...new Set(grid.flat())].sort();
   return {
     schema: 'mcmsim/package@1',
@@ -46,6 +47,14 @@ function pkg(name: string, note: string, grid: DF[][]): object {
 
 const fill = (n: number, f: (r: number, c: number) => DF): DF[][] =>
   Array.from({ length: n }, (_, r) => Array.from({ length: n }, (_, c) => f(r, c)));
+
+/** The n x n layouts of the 6x6 packages, for any n (WS left / OS right; OS cross; homogeneous). */
+export const LAYOUTS = {
+  het_sides: (n: number) => pkg(`het_sides_${n}x${n}`, `WS on the left half, OS on the right (generated, ${n}x${n})`, fill(n, (_, c) => (c < n / 2 ? 'ws' : 'os'))),
+  het_cross: (n: number) => pkg(`het_cross_${n}x${n}`, `OS on the middle rows and columns, WS elsewhere (generated, ${n}x${n})`, fill(n, (r, c) => (Math.abs(2 * r - (n - 1)) <= 1 || Math.abs(2 * c - (n - 1)) <= 1 ? 'os' : 'ws'))),
+  ws: (n: number) => pkg(`ws_${n}x${n}`, 'homogeneous weight-stationary baseline (generated)', fill(n, () => 'ws')),
+  os: (n: number) => pkg(`os_${n}x${n}`, 'homogeneous output-stationary baseline (generated)', fill(n, () => 'os')),
+};
 
 const packages: Record<string, object> = {
   het_3x3: pkg('het_3x3', 'WS chiplets on the left column, OS on the right, RS in the middle', fill(3, (_, c) => (c === 0 ? 'ws' : c === 2 ? 'os' : 'rs'))),
@@ -155,10 +164,12 @@ for (const layout of ['het_cross', 'simba_nvd', 'simba_shi'] as const) {
   packages[name] = doc;
 }
 
-const dir = path.resolve(__dirname, '../models/packages');
-fs.mkdirSync(dir, { recursive: true });
-for (const [name, doc] of Object.entries({ ...packages, ...stressPackages })) {
-  const text = JSON.stringify(doc, null, 2).replace(/\[\n\s+("(?:ws|os|rs)"|\d+),\n\s+("(?:ws|os|rs)"|\d+)(?:,\n\s+("(?:ws|os|rs)"|\d+))*\n\s+\]/g, (m) => m.replace(/\s+/g, ' ').replace('[ ', '[').replace(' ]', ']'));
-  fs.writeFileSync(path.join(dir, `${name}.json`), text + '\n');
-  console.log(`wrote models/packages/${name}.json`);
+if (require.main === module) {
+  const dir = path.resolve(__dirname, '../models/packages');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, doc] of Object.entries({ ...packages, ...stressPackages })) {
+    const text = JSON.stringify(doc, null, 2).replace(/\[\n\s+("(?:ws|os|rs)"|\d+),\n\s+("(?:ws|os|rs)"|\d+)(?:,\n\s+("(?:ws|os|rs)"|\d+))*\n\s+\]/g, (m) => m.replace(/\s+/g, ' ').replace('[ ', '[').replace(' ]', ']'));
+    fs.writeFileSync(path.join(dir, `${name}.json`), text + '\n');
+    console.log(`wrote models/packages/${name}.json`);
+  }
 }

@@ -91,7 +91,7 @@ function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extr
   out(resourcesText(c, 3));
   out('');
   out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)} (|sim - ana| / ana)`);
-  out(`simulation: ${c.events} events in ${ev.wallMs.toFixed(1)} ms (${(eventsPerSec / 1e6).toFixed(2)} M events/s), fingerprint ${c.fingerprint}`);
+  out(`simulation: ${c.events} events in ${ev.wallMs.toFixed(1)} ms (${(eventsPerSec / 1e6).toFixed(2)} M events/s)${c.fingerprint ? `, fingerprint ${c.fingerprint}` : ''}`);
   if (done.some((d) => d.latencySloMs)) {
     out('');
     out(completionsText(done));
@@ -103,20 +103,20 @@ function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extr
   for (const [k, v] of Object.entries(extra)) if (k !== 'strategy' && v) out(`${k}: ${v}`);
 }
 
-async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobs: boolean }) {
+async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobs: boolean; fingerprint: boolean }) {
   const inputs = loadInputs(args.scenario, args.package);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
   warn(schedule.warnings);
   if (args.scheduleOut) writeFileAtomic(args.scheduleOut, scheduleToJson(schedule, args.scenario, args.package, args.scheduleOut));
   progress(args, `simulating ${schedule.jobs.length} jobs...`);
-  const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets));
+  const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets), { fingerprint: args.fingerprint });
   printEvaluation(args, ev, { strategy: args.strategy, schedule: args.scheduleOut, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
-async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobs: boolean }) {
+async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobs: boolean; fingerprint: boolean }) {
   const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
-  const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets));
+  const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets), { fingerprint: args.fingerprint });
   printEvaluation(args, ev, { strategy: schedule.strategy, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
@@ -207,7 +207,8 @@ export function buildCli(argv: string[]): Argv {
       .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
       .option('chrome-trace', { type: 'string', describe: 'write a Chrome JSON trace' })
       .option('trace-packets', { type: 'boolean', default: false, describe: 'trace every NoP/DRAM packet (exact link utilisation; larger, slower)' })
-      .option('jobs', { type: 'boolean', default: false, describe: 'also print every job' });
+      .option('jobs', { type: 'boolean', default: false, describe: 'also print every job' })
+      .option('fingerprint', { type: 'boolean', default: false, describe: 'also hash the simulator\'s event sequence (catches any change of behaviour; slower)' });
   return yargs(argv)
     .scriptName('mcmsim')
     .strict()

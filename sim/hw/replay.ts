@@ -18,7 +18,8 @@ export interface SimResult {
   readonly counts: Counts;
   readonly energy: Energy;
   readonly events: number;
-  readonly fingerprint: string;
+  /** Engine event fingerprint, when asked for (SimOptions.fingerprint). */
+  readonly fingerprint?: string;
   /** Busy time per resource (topology order) and per chiplet PE array, ps. */
   readonly resourceBusyPs: Float64Array;
   readonly chipletBusyPs: Float64Array;
@@ -49,16 +50,17 @@ export interface Contention {
 
 export interface SimOptions {
   sink?: TraceSink | null;
+  /** Hash every event (tests of behaviour change); costs simulation time. */
   fingerprint?: boolean;
 }
 
 export async function simulate(prog: Program, opts: SimOptions = {}): Promise<SimResult> {
   const sink = opts.sink ?? null;
-  if (!sink) return simulateCore(prog, null, opts.fingerprint ?? true);
+  if (!sink) return simulateCore(prog, null, opts.fingerprint ?? false);
   sink.begin({ pkg: prog.pkg, topology: prog.topology, jobs: prog.jobs });
   let r: SimResult;
   try {
-    r = simulateCore(prog, sink, opts.fingerprint ?? true);
+    r = simulateCore(prog, sink, opts.fingerprint ?? false);
   } catch (e) {
     sink.abort(e);
     throw e;
@@ -68,7 +70,7 @@ export async function simulate(prog: Program, opts: SimOptions = {}): Promise<Si
 }
 
 /** The synchronous part of simulate (no sink flush). */
-export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint = true): SimResult {
+export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint = false): SimResult {
   const engine = new Engine({ fingerprint });
   const topo = prog.topology;
   const nJobs = prog.jobs.length;
@@ -140,7 +142,7 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
   for (const j of prog.jobs) jobReadyPs[j.index] = Math.max(depsReadyPs[j.index], windowOpenPs[j.window]);
   return {
     jobs, makespanPs: end, counts: all, energy,
-    events: engine.eventsProcessed, fingerprint: engine.fingerprint,
+    events: engine.eventsProcessed, fingerprint: fingerprint ? engine.fingerprint : undefined,
     resourceBusyPs: fabric.busyPs, chipletBusyPs: Float64Array.from(chiplets, (c) => c.busyPs),
     contention: {
       resourceQueueDelayPs: fabric.queueDelayPs, jobQueueDelayPs: fabric.jobQueueDelayPs, jobResourceDelayPs: fabric.jobResourceDelayPs,

@@ -56,7 +56,7 @@ export interface Comparison {
   jobErrorMax: number;
   rows: JobRow[];
   events: number;
-  fingerprint: string;
+  fingerprint?: string;
 }
 
 const rel = (sim: number, ana: number) => (ana === 0 ? (sim === 0 ? 0 : Infinity) : (sim - ana) / ana);

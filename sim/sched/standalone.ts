@@ -17,7 +17,7 @@ import { InputError } from '../input/errors';
 import { Topology } from '../cost/topology';
 import { bufferLayout } from '../cost/plan';
 import { LayerCoster, OutputLoc } from './scar/layercost';
-import { singleTileWeightBytes } from './scar/scar';
+import { singleTileWeightBytes } from './scar/stagecost';
 import { Objective, objectiveOf } from './objective';
 import { sloRank, sloViolationPs, sloWarning } from './slo';
 

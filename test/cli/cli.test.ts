@@ -49,9 +49,10 @@ describe('mcmsim CLI', () => {
   test('a written schedule replays to the same result as run', async () => {
     const f = path.join(tmp, 'replay.json');
     await cli('schedule', ...small, '--out', f);
-    const a = JSON.parse((await cli('run', ...small, '--no-trace', '--json')).out);
-    const b = JSON.parse((await cli('simulate', '--schedule', f, '--json', '--quiet')).out);
+    const a = JSON.parse((await cli('run', ...small, '--no-trace', '--json', '--fingerprint')).out);
+    const b = JSON.parse((await cli('simulate', '--schedule', f, '--json', '--quiet', '--fingerprint')).out);
     expect(b.simulated).toEqual(a.simulated);
+    expect(a.fingerprint).toMatch(/^[0-9a-f]{8}$/);
     expect(b.fingerprint).toBe(a.fingerprint);
   });
 

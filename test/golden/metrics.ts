@@ -20,13 +20,14 @@ function pick(ev: Evaluation) {
 
 export async function goldenMetrics(dir: string) {
   const inputs = loadInputs(path.join(dir, 'scenario.json'), path.join(dir, 'package.json'));
-  const greedy = pick(await evaluate(makeSchedule(inputs, 'greedy'), inputs));
-  const scar = pick(await evaluate(makeSchedule(inputs, { strategy: 'scar', seed: '1' }), inputs));
+  const fp = { fingerprint: true };
+  const greedy = pick(await evaluate(makeSchedule(inputs, 'greedy'), inputs, undefined, fp));
+  const scar = pick(await evaluate(makeSchedule(inputs, { strategy: 'scar', seed: '1' }), inputs, undefined, fp));
   const handFile = path.join(dir, 'schedule.json');
   let hand;
   if (fs.existsSync(handFile)) {
     const { schedule, ...hin } = loadScheduleWithInputs(handFile);
-    hand = pick(await evaluate(schedule, hin));
+    hand = pick(await evaluate(schedule, hin, undefined, fp));
   }
   return { greedy, scar, hand };
 }

@@ -18,11 +18,12 @@
  * Stage latencies and energies come from sim/cost through LayerCoster (contention-free).
  */
 import { Layer, Package, Scenario, ScheduleJob } from '../../input/types';
-import { bufferLayout } from '../../cost/plan';
+import { planLayer } from '../../cost/plan';
 import { InputError } from '../../input/errors';
 import { Topology } from '../../cost/topology';
 import { Rng } from '../../engine/rng';
 import { LayerCoster, OutputLoc } from './layercost';
+import { StageCoster, StagePlace } from './stagecost';
 import { expectedLatencies, packWindows } from './windows';
 import { allocate, allSegmentations, Segmentation, topSegmentations } from './segments';
 import { evolveChains, forEachChainAssignment, Grid, snakeChains } from './chains';
@@ -90,8 +91,12 @@ interface ModelEval {
   microBatches: number;
 }
 
-export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions, topology = new Topology(pkg)): ScarResult {
-  const coster = new LayerCoster(pkg, topology);
+/**
+ * `reference`: cost every stage directly and every job by the lowered-job walk of estimate.ts,
+ * memoised by absolute positions only; tests check it gives the same schedule as the default.
+ */
+export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions, topology = new Topology(pkg), reference = false): ScarResult {
+  const coster = new LayerCoster(pkg, topology, { reference });
   const grid: Grid = { rows: pkg.rows, cols: pkg.cols };
   const nChiplets = pkg.chiplets.length;
   const staticMw = pkg.chiplets.reduce((s, c) => s + c.kind.staticPowerMw, 0);
@@ -99,7 +104,7 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
   expected.forEach((m, mi) =>
     m.forEach((lat, li) => {
       if (!Number.isFinite(lat)) {
-        throw new InputError(scenario.models[mi].workload.file, `layers[${li}]`, `layer ${scenario.models[mi].name}/${scenario.models[mi].workload.layers[li].name} fits no chiplet kind's buffer in package ${pkg.name}`);
+        throw new InputError(scenario.models[mi].workload.file, `layers[${li}]`, `layer ${scenario.models[mi].name}/${scenario.models[mi].workload.layers[li].name} fits no chiplet kind's buffer in package ${pkg.name}, even one sample at a time`);
       }
     }),
   );
@@ -141,6 +146,13 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
       return all.map((ends) => ({ ends, score: 0 }));
     });
 
+    // Micro-batch counts tried per model: divisors of the batch up to maxMicroBatches, and,
+    // when some layer fits no chiplet kind even then, the fewest micro-batches that make every
+    // layer of the window fit some kind (a layer too large for the buffer is micro-batched,
+    // not rejected).
+    const microBatches = active.map((a) => microBatchCounts(scenario.models[a.mi].batch, opts.maxMicroBatches, (c) => ctx[a.mi].layers.slice(a.first, a.end).every((l) => pkg.kinds.some((k) => typeof planLayer(l.shape, k, c, pkg.elementBytes) !== 'string'))));
+    const stages = new StageCoster(coster, pkg, reference);
+
     // Cost of model i (active index) with segmentation `ends` on chain `chain`.
     const memo = new Map<string, ModelEval>();
     const modelEval = (i: number, ends: number[], chain: number[]): ModelEval => {
@@ -149,50 +161,28 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
       if (r) return r;
       const a = active[i];
       const model = scenario.models[a.mi];
-      const c = ctx[a.mi];
-      const segOf = (li: number) => ends.findIndex((e) => a.first + e > li);
+      const ms = microBatches[i];
+      const sumFirst = new Array<number>(ms.length).fill(0);
+      const worstRest = new Array<number>(ms.length).fill(0);
+      const energy = new Array<number>(ms.length).fill(0);
+      const place: StagePlace = { id: i, model: ctx[a.mi], batch: model.batch, first: a.first, ends, chain, loc: loc[a.mi], ms };
+      for (let j = 0; j < ends.length; j++) {
+        const st = stages.cost(place, j);
+        for (let x = 0; x < ms.length; x++) {
+          sumFirst[x] += st.firstPs[x];
+          worstRest[x] = Math.max(worstRest[x], st.restPs[x]);
+          energy[x] += st.dynamicPj[x];
+        }
+      }
       r = { latencyPs: Infinity, dynamicPj: Infinity, microBatches: 1 };
       let bestScore = Infinity;
-      for (let m = 1; m <= Math.min(opts.maxMicroBatches, model.batch); m++) {
-        if (model.batch % m !== 0) continue;
-        const sb = model.batch / m;
-        const producers = (name: string): OutputLoc | undefined => {
-          const li = c.index.get(name)!;
-          if (li >= a.first && li < a.end) return { chiplet: chain[segOf(li)], jobSamples: sb };
-          return loc[a.mi].get(li);
-        };
-        let sumFirst = 0;
-        let worstRest = 0;
-        let energy = 0;
-        let start = a.first;
-        ends.forEach((e, j) => {
-          const end = a.first + e;
-          const chip = chain[j];
-          // Weights stay on chip across micro-batches when the stage is one layer, or when all
-          // its single-tile weights fit the resident-weight region together (program.ts rules).
-          let stageWeights = 0;
-          for (let li = start; li < end; li++) stageWeights += singleTileWeightBytes(coster, c.layers[li], chip, sb);
-          const stageFits = end - start === 1 || stageWeights <= bufferLayout(pkg.chiplets[chip].kind).residentWeightBytes;
-          let first = 0;
-          let rest = 0;
-          for (let li = start; li < end; li++) {
-            const layer = c.layers[li];
-            const f = coster.cost(c, layer, chip, sb, producers, false, c.consumed[li]);
-            const s = stageFits && m > 1 ? coster.cost(c, layer, chip, sb, producers, true, c.consumed[li]) : f;
-            first += f.latencyPs;
-            rest += s.latencyPs;
-            energy += f.dynamicPj + (m - 1) * s.dynamicPj;
-          }
-          sumFirst += first;
-          worstRest = Math.max(worstRest, rest);
-          start = end;
-        });
-        const lat = sumFirst + (m - 1) * worstRest;
-        const chipletsStatic = chain.reduce((s, x) => s + pkg.chiplets[x].kind.staticPowerMw, 0);
-        const value = score(lat, energy + (chipletsStatic * lat) / 1000);
+      const chipletsStatic = chain.reduce((s, x) => s + pkg.chiplets[x].kind.staticPowerMw, 0);
+      for (let x = 0; x < ms.length; x++) {
+        const lat = sumFirst[x] + (ms[x] - 1) * worstRest[x];
+        const value = score(lat, energy[x] + (chipletsStatic * lat) / 1000);
         if (value < bestScore) {
           bestScore = value;
-          r = { latencyPs: lat, dynamicPj: energy, microBatches: m };
+          r = { latencyPs: lat, dynamicPj: energy[x], microBatches: ms[x] };
         }
       }
       memo.set(key, r);
@@ -247,6 +237,9 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
     }
     if (!best) throw new InputError(scenario.file, 'models', `window ${w}: no placement found on package ${pkg.name}`);
     const chosen = best as { segs: Segmentation[]; chains: number[][]; edp: number };
+    if (!Number.isFinite(chosen.edp)) {
+      throw new InputError(scenario.file, 'models', `window ${w}: no placement on package ${pkg.name} gives every layer a chiplet whose buffer fits it`);
+    }
     totalEvals += evals;
     anyCapped ||= capped;
 
@@ -288,11 +281,19 @@ export function scheduleScar(scenario: Scenario, pkg: Package, opts: ScarOptions
   };
 }
 
-/** Weight bytes a job of `layer` keeps in the resident region: stationary, single-tile weights. */
-export function singleTileWeightBytes(coster: LayerCoster, layer: Layer, chiplet: number, samples: number): number {
-  if (layer.op === 'matmul') return 0;
-  const p = coster.plan(layer, chiplet, samples);
-  return p && p.weightBytes > 0 && p.kParts === 1 ? p.weightBytes : 0;
+/**
+ * Micro-batch counts to try for a model: the divisors of `batch` up to `max`; if `fits(samples)`
+ * fails even at the largest of them, the smallest divisor above `max` that fits (none: the
+ * layers do not fit at one sample, and the costs say so).
+ */
+export function microBatchCounts(batch: number, max: number, fits: (samples: number) => boolean): number[] {
+  const ms: number[] = [];
+  for (let m = 1; m <= Math.min(max, batch); m++) if (batch % m === 0) ms.push(m);
+  if (fits(batch / ms[ms.length - 1])) return ms;
+  for (let m = ms[ms.length - 1] + 1; m <= batch; m++) {
+    if (batch % m === 0 && fits(batch / m)) return [...ms, m];
+  }
+  return ms;
 }
 
 function product<T>(lists: T[][]): T[][] {

@@ -13,32 +13,48 @@ export interface Segmentation {
 
 /** Min-max partition of `lat` into exactly s contiguous non-empty parts. */
 export function balancedCut(lat: readonly number[], s: number): number[] {
+  return balancedCuts(lat, s)[s - 1];
+}
+
+/**
+ * balancedCut for every part count 1..maxParts from one dynamic programme: the table of the
+ * first k parts does not depend on how many parts follow, so it is filled once (O(maxParts x
+ * n^2)) and each cut is read back from it.
+ */
+export function balancedCuts(lat: readonly number[], maxParts: number): number[][] {
   const n = lat.length;
+  const S = Math.min(maxParts, n);
   const pre = [0];
   for (const x of lat) pre.push(pre[pre.length - 1] + x);
-  const sum = (a: number, b: number) => pre[b] - pre[a];
   // best[k][i]: min over cuts of the first i layers into k parts of the largest part.
-  const best: number[][] = Array.from({ length: s + 1 }, () => new Array(n + 1).fill(Infinity));
-  const arg: number[][] = Array.from({ length: s + 1 }, () => new Array(n + 1).fill(0));
+  const best: Float64Array[] = Array.from({ length: S + 1 }, () => new Float64Array(n + 1).fill(Infinity));
+  const arg: Int32Array[] = Array.from({ length: S + 1 }, () => new Int32Array(n + 1));
   best[0][0] = 0;
-  for (let k = 1; k <= s; k++) {
+  for (let k = 1; k <= S; k++) {
+    const prev = best[k - 1];
+    const row = best[k];
+    const a = arg[k];
     for (let i = k; i <= n; i++) {
       for (let j = k - 1; j < i; j++) {
-        const v = Math.max(best[k - 1][j], sum(j, i));
-        if (v < best[k][i]) {
-          best[k][i] = v;
-          arg[k][i] = j;
+        const v = Math.max(prev[j], pre[i] - pre[j]);
+        if (v < row[i]) {
+          row[i] = v;
+          a[i] = j;
         }
       }
     }
   }
-  const ends: number[] = [];
-  let i = n;
-  for (let k = s; k >= 1; k--) {
-    ends.unshift(i);
-    i = arg[k][i];
+  const cuts: number[][] = [];
+  for (let s = 1; s <= S; s++) {
+    const ends: number[] = [];
+    let i = n;
+    for (let k = s; k >= 1; k--) {
+      ends.unshift(i);
+      i = arg[k][i];
+    }
+    cuts.push(ends);
   }
-  return ends;
+  return cuts;
 }
 
 export function pipelineScore(lat: readonly number[], ends: readonly number[], batches: number): number {
@@ -57,11 +73,7 @@ export function pipelineScore(lat: readonly number[], ends: readonly number[], b
 
 /** The k best balanced segmentations with 1..maxSegments segments. */
 export function topSegmentations(lat: readonly number[], maxSegments: number, batches: number, k: number): Segmentation[] {
-  const out: Segmentation[] = [];
-  for (let s = 1; s <= Math.min(maxSegments, lat.length); s++) {
-    const ends = balancedCut(lat, s);
-    out.push({ ends, score: pipelineScore(lat, ends, batches) });
-  }
+  const out = balancedCuts(lat, maxSegments).map((ends) => ({ ends, score: pipelineScore(lat, ends, batches) }));
   return out.sort((a, b) => a.score - b.score || a.ends.length - b.ends.length).slice(0, k);
 }
 

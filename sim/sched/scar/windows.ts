@@ -4,6 +4,8 @@
  * operands from DRAM). The worst-case horizon is every layer of every model run one after
  * another; it is split into `windows` equal windows, and each model's layers are packed into
  * them first-fit in order: a layer that would cross a window's end moves to the next window.
+ * A layer that fits no kind's buffer for the whole batch counts as the fewest equal
+ * micro-batches that fit, run one after another.
  */
 import { Package, Scenario } from '../../input/types';
 import { LayerCoster } from './layercost';
@@ -33,7 +35,20 @@ export function expectedLatencies(scenario: Scenario, pkg: Package, coster: Laye
         sum += c.latencyPs * r.count;
         n += r.count;
       }
-      return n === 0 ? Infinity : sum / n;
+      if (n > 0) return sum / n;
+      // Fits no kind whole: run it in micro-batches (the fewest equal ones that fit a kind),
+      // one after another on the chiplet, and count all of them.
+      for (let mb = 2; mb <= m.batch; mb++) {
+        if (m.batch % mb !== 0) continue;
+        for (const r of reps) {
+          const c = coster.cost(ctx, l, r.chiplet, m.batch / mb, () => undefined, false, false);
+          if (!Number.isFinite(c.latencyPs)) continue;
+          sum += mb * c.latencyPs * r.count;
+          n += r.count;
+        }
+        if (n > 0) return sum / n;
+      }
+      return Infinity;
     });
   });
 }
