@@ -1,0 +1,87 @@
+/**
+ * Runs independent units (sim/cli/tasks.ts) on every core: a worker-thread pool (piscina) with
+ * `jobs` threads, results returned in unit order whatever order they finish in, so output is the
+ * same for any `jobs`. `jobs` = 1 runs the units one after another in this process (no thread
+ * start-up, the same code path as a library call).
+ *
+ * Workers run the compiled JavaScript when the CLI is compiled (dist/); when this file is
+ * TypeScript (ts-node, jest) the workers load ts-node's transpile-only hook first.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import Piscina from 'piscina';
+import { TaskName, UnitOf, ResultOf } from './tasks';
+import { errorFromData, runTask, WorkerReply } from './worker';
+
+export interface PoolOptions<R> {
+  jobs: number;
+  /** Called in completion order with the unit's index; a throw stops the run. */
+  onResult?: (index: number, result: R) => void | Promise<void>;
+  /** Aborting stops handing out units; units running in workers are cut short. */
+  signal?: AbortSignal;
+}
+
+/** The default for `--jobs`: the cores this process may use (respects CPU affinity, e.g. Slurm's). */
+export function defaultJobs(): number {
+  return Math.max(1, os.availableParallelism());
+}
+
+export async function runUnits<T extends TaskName>(task: T, units: UnitOf<T>[], opts: PoolOptions<ResultOf<T>>): Promise<ResultOf<T>[]> {
+  type R = ResultOf<T>;
+  const results: R[] = new Array(units.length);
+  const settle = async (i: number, reply: WorkerReply) => {
+    if (!reply.ok) throw errorFromData(reply.error);
+    const value = reply.value as R;
+    results[i] = value;
+    await opts.onResult?.(i, value);
+  };
+
+  const jobs = Math.max(1, Math.min(opts.jobs, units.length));
+  if (jobs <= 1) {
+    for (let i = 0; i < units.length; i++) {
+      if (opts.signal?.aborted) throw abortError();
+      await settle(i, await runTask({ task, unit: units[i] }));
+    }
+    return results;
+  }
+
+  const ts = path.extname(__filename) === '.ts';
+  const pool = new Piscina({
+    filename: path.join(__dirname, `worker${ts ? '.ts' : '.js'}`),
+    minThreads: jobs,
+    maxThreads: jobs,
+    idleTimeout: 1000,
+    execArgv: ts ? ['--require', 'ts-node/register/transpile-only'] : [],
+  });
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  opts.signal?.addEventListener('abort', stop);
+  try {
+    let failure: unknown;
+    await Promise.all(
+      units.map((unit, i) =>
+        pool
+          .run({ task, unit }, { signal: abort.signal })
+          .then((reply: WorkerReply) => (failure === undefined ? settle(i, reply) : undefined))
+          .catch((e: unknown) => {
+            // The first failure stops the others; later ones are its consequences (aborts).
+            if (failure === undefined) {
+              failure = e;
+              abort.abort();
+            }
+          }),
+      ),
+    );
+    if (failure !== undefined) throw opts.signal?.aborted ? abortError() : failure;
+    return results;
+  } finally {
+    opts.signal?.removeEventListener('abort', stop);
+    await pool.destroy();
+  }
+}
+
+function abortError(): Error {
+  const e = new Error('interrupted');
+  e.name = 'AbortError';
+  return e;
+}

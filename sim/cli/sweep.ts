@@ -1,0 +1,126 @@
+/**
+ * `mcmsim sweep SPEC --out results.jsonl` and `mcmsim sweep merge FILES...`.
+ *
+ * A sweep runs its shard of the spec's grid (units i with i mod N = I for shard I/N, so every
+ * shard gets a mix of cheap and expensive points) on a worker pool. After each unit the whole
+ * results file is rewritten through a temporary file and a rename, sorted in grid order: it
+ * always holds whole lines only, and its bytes do not depend on --jobs or on how often the run
+ * was interrupted and resumed. Units already in the file are skipped (resume).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError } from '../input/errors';
+import { loadSweep } from '../input/sweep';
+import { coverage, orderLines, parseSweepLines, serializeLines, SweepLine, sweepTable, SweepTask } from '../report/sweep';
+import { defaultJobs, runUnits } from './pool';
+import { Progress } from './progress';
+import { tempPathFor, writeFileAtomic } from './files';
+
+export class SweepUsageError extends Error {}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * `--shard I/N` (I from 0), else a Slurm job array's task (SLURM_ARRAY_TASK_ID minus
+ * SLURM_ARRAY_TASK_MIN, of SLURM_ARRAY_TASK_COUNT: so `--array=0-7` and `--array=1-8` both
+ * work; the ids must be a contiguous range), else the whole grid.
+ */
+export function resolveShard(flag: string | undefined, env: NodeJS.ProcessEnv): Shard {
+  if (flag !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(flag);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new SweepUsageError(`--shard must be I/N with 0 <= I < N, got "${flag}"`);
+    return { index: Number(m[1]), count: Number(m[2]) };
+  }
+  if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
+    const id = Number(env.SLURM_ARRAY_TASK_ID);
+    const min = Number(env.SLURM_ARRAY_TASK_MIN ?? 0);
+    const count = Number(env.SLURM_ARRAY_TASK_COUNT);
+    const index = id - min;
+    if (![id, min, count].every(Number.isInteger) || count < 1 || index < 0 || index >= count) {
+      throw new SweepUsageError(`cannot take a shard from SLURM_ARRAY_TASK_ID=${env.SLURM_ARRAY_TASK_ID}, SLURM_ARRAY_TASK_MIN=${env.SLURM_ARRAY_TASK_MIN}, SLURM_ARRAY_TASK_COUNT=${env.SLURM_ARRAY_TASK_COUNT} (use a contiguous --array range, or pass --shard I/N)`);
+    }
+    return { index, count };
+  }
+  return { index: 0, count: 1 };
+}
+
+export function inShard(unitIndex: number, s: Shard): boolean {
+  return unitIndex % s.count === s.index;
+}
+
+export function unitLabel(u: { scenario: string; package: string; strategy?: string; seed?: string; overrides?: object }): string {
+  const stem = (f: string) => path.basename(f, '.json');
+  const ov = u.overrides && Object.keys(u.overrides).length ? ' ' + Object.entries(u.overrides).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('x') : v}`).join(' ') : '';
+  return `${stem(u.scenario)} on ${stem(u.package)}${u.strategy ? ` (${u.strategy}, seed ${u.seed})` : ''}${ov}`;
+}
+
+function readResults(file: string): SweepLine[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    throw new InputError(file, '', `cannot read (${code})`);
+  }
+  return parseSweepLines(file, text);
+}
+
+export interface SweepRun {
+  out: string;
+  shard: Shard;
+  /** Units of this shard, already present, run now, and of those ending in an error line. */
+  units: number;
+  skipped: number;
+  ran: number;
+  errors: number;
+}
+
+export async function runSweep(specFile: string, opts: { out: string; shard: Shard; jobs?: number; quiet: boolean; signal?: AbortSignal }): Promise<SweepRun> {
+  const spec = loadSweep(specFile);
+  const mine = spec.units.filter((u) => inShard(u.index, opts.shard));
+  const lines = readResults(opts.out);
+  for (const l of lines) {
+    if (l.sweep === spec.name && l.units !== spec.units.length && spec.units.some((u) => u.key === l.key)) {
+      throw new InputError(opts.out, `line for unit ${l.unit}`, `written for a grid of ${l.units} units, the spec now has ${spec.units.length}; use a new --out`);
+    }
+  }
+  const have = new Set(lines.map((l) => l.key));
+  const todo = mine.filter((u) => !have.has(u.key));
+  const progress = new Progress(todo.length, opts.quiet);
+  progress.note(`sweep ${spec.name}: shard ${opts.shard.index}/${opts.shard.count}: ${mine.length} of ${spec.units.length} units, ${mine.length - todo.length} already in ${opts.out}, ${todo.length} to run`);
+  const tasks: SweepTask[] = todo.map((u) => ({ ...u, sweep: spec.name, units: spec.units.length }));
+  let errors = 0;
+  try {
+    await runUnits('sweep', tasks, {
+      jobs: opts.jobs ?? defaultJobs(),
+      signal: opts.signal,
+      onResult: (i, line) => {
+        lines.push(line);
+        if (line.error) errors++;
+        writeFileAtomic(opts.out, serializeLines(orderLines(lines)));
+        progress.unit(unitLabel(tasks[i]) + (line.error ? ': error' : ''));
+      },
+    });
+  } finally {
+    progress.end();
+    fs.rmSync(tempPathFor(opts.out), { force: true });
+  }
+  if (todo.length === 0 && !fs.existsSync(opts.out)) writeFileAtomic(opts.out, '');
+  return { out: opts.out, shard: opts.shard, units: mine.length, skipped: mine.length - todo.length, ran: todo.length, errors };
+}
+
+/** Joins results files (shards); reports on stderr which units of each sweep are missing. */
+export function mergeSweep(files: string[], format: 'text' | 'md' | 'csv' | 'json'): { text: string; coverage: ReturnType<typeof coverage> } {
+  const all: SweepLine[] = [];
+  for (const f of files) {
+    if (!fs.existsSync(f)) throw new InputError(f, '', 'file not found');
+    all.push(...readResults(f));
+  }
+  const lines = orderLines(all);
+  const text = format === 'json' ? JSON.stringify(lines, null, 2) + '\n' : sweepTable(lines, format);
+  return { text, coverage: coverage(lines) };
+}
