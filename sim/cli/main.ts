@@ -165,20 +165,25 @@ async function cmdSweep(args: Common & { spec: string; files?: string[]; out?: s
   }
   if (args.files?.length) throw new UsageError(`sweep takes one spec file, got also ${args.files.join(' ')} (did you mean "sweep merge"?)`);
   if (!args.out) throw new UsageError('sweep: --out results.jsonl is required');
+  // SIGINT (Ctrl-C), SIGTERM (Slurm's scancel or time limit): stop the workers, keep finished units.
   const abort = new AbortController();
-  const stop = () => abort.abort();
+  let signal = '';
+  const stop = (s: NodeJS.Signals) => {
+    signal = s;
+    abort.abort();
+  };
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     const shard = resolveShard(args.shard, process.env);
-    const r = await runSweep(args.spec, { out: args.out, shard, jobs: jobsOption(args.jobs), quiet: args.quiet, signal: abort.signal });
+    const r = await runSweep(args.spec, { out: args.out, shard, jobs: jobsOption(args.jobs), quiet: args.quiet, signal: abort.signal, isolate: true });
     if (args.json) out(JSON.stringify(r));
     else out(`wrote ${r.out}: shard ${shard.index}/${shard.count}, ${r.units} units (${r.skipped} already there, ${r.ran} run, ${r.errors} with an error line)`);
     return 0;
   } catch (e) {
     if (e instanceof SweepUsageError) throw new UsageError(e.message);
     if ((e as Error).name === 'AbortError') {
-      process.stderr.write(`mcmsim: interrupted; finished units are in ${args.out}: run the same command again to resume\n`);
-      return 130;
+      process.stderr.write(`mcmsim: ${signal || 'interrupted'}: finished units are in ${args.out}; run the same command again to resume\n`);
+      return signal === 'SIGTERM' ? 143 : 130;
     }
     throw e;
   } finally {

@@ -2,7 +2,7 @@
  * Runs independent units (sim/cli/tasks.ts) on every core: a worker-thread pool (piscina) with
  * `jobs` threads, results returned in unit order whatever order they finish in, so output is the
  * same for any `jobs`. `jobs` = 1 runs the units one after another in this process (no thread
- * start-up, the same code path as a library call).
+ * start-up, the same code path as a library call) unless `isolate` is set.
  *
  * Workers run the compiled JavaScript when the CLI is compiled (dist/); when this file is
  * TypeScript (ts-node, jest) the workers load ts-node's transpile-only hook first.
@@ -19,6 +19,11 @@ export interface PoolOptions<R> {
   onResult?: (index: number, result: R) => void | Promise<void>;
   /** Aborting stops handing out units; units running in workers are cut short. */
   signal?: AbortSignal;
+  /**
+   * Run even a single job in a worker thread, so that this thread stays free to handle signals
+   * (a unit is seconds to minutes of synchronous work; in this thread it would delay Ctrl-C).
+   */
+  isolate?: boolean;
 }
 
 /** The default for `--jobs`: the cores this process may use (respects CPU affinity, e.g. Slurm's). */
@@ -37,7 +42,7 @@ export async function runUnits<T extends TaskName>(task: T, units: UnitOf<T>[], 
   };
 
   const jobs = Math.max(1, Math.min(opts.jobs, units.length));
-  if (jobs <= 1) {
+  if (jobs <= 1 && !opts.isolate) {
     for (let i = 0; i < units.length; i++) {
       if (opts.signal?.aborted) throw abortError();
       await settle(i, await runTask({ task, unit: units[i] }));

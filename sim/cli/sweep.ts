@@ -79,14 +79,18 @@ export interface SweepRun {
   errors: number;
 }
 
-export async function runSweep(specFile: string, opts: { out: string; shard: Shard; jobs?: number; quiet: boolean; signal?: AbortSignal }): Promise<SweepRun> {
+export async function runSweep(specFile: string, opts: { out: string; shard: Shard; jobs?: number; quiet: boolean; signal?: AbortSignal; isolate?: boolean }): Promise<SweepRun> {
   const spec = loadSweep(specFile);
   const mine = spec.units.filter((u) => inShard(u.index, opts.shard));
   const lines = readResults(opts.out);
+  // A spec grown by more values keeps its finished units: renumber them in the new grid.
+  const byKey = new Map(spec.units.map((u) => [u.key, u]));
   for (const l of lines) {
-    if (l.sweep === spec.name && l.units !== spec.units.length && spec.units.some((u) => u.key === l.key)) {
-      throw new InputError(opts.out, `line for unit ${l.unit}`, `written for a grid of ${l.units} units, the spec now has ${spec.units.length}; use a new --out`);
-    }
+    if (l.sweep !== spec.name) continue;
+    const u = byKey.get(l.key);
+    if (!u) throw new InputError(opts.out, `unit ${l.unit}`, `a unit of sweep ${spec.name} that ${spec.file} no longer has (${l.key}); use a new --out`);
+    l.unit = u.index;
+    l.units = spec.units.length;
   }
   const have = new Set(lines.map((l) => l.key));
   const todo = mine.filter((u) => !have.has(u.key));
@@ -98,6 +102,7 @@ export async function runSweep(specFile: string, opts: { out: string; shard: Sha
     await runUnits('sweep', tasks, {
       jobs: opts.jobs ?? defaultJobs(),
       signal: opts.signal,
+      isolate: opts.isolate,
       onResult: (i, line) => {
         lines.push(line);
         if (line.error) errors++;

@@ -5,6 +5,7 @@ import { inShard, mergeSweep, resolveShard, runSweep } from '../../sim/cli/sweep
 import { loadSweep } from '../../sim/input/sweep';
 import { edgeChannels } from '../../sim/input/overrides';
 import { InputError } from '../../sim/input/errors';
+import { spawn } from 'child_process';
 import { cli } from './incli';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -110,6 +111,21 @@ describe('sweep: run, resume, merge', () => {
     expect(again).toMatchObject({ skipped: 8, ran: 0 });
   });
 
+  test('a grown spec keeps the finished units, renumbered; a shrunk one is refused', async () => {
+    const grown = path.join(tmp, 'grown.jsonl');
+    fs.copyFileSync(full, grown);
+    const f2 = spec('grid-grown', { ...GRID, name: 'grid', overrides: { ...GRID.overrides, nopBandwidthGBps: [25, 100, 200] } });
+    const r = await runSweep(f2, { out: grown, shard: { index: 0, count: 1 }, jobs: 1, quiet: true });
+    expect(r).toMatchObject({ units: 12, skipped: 8, ran: 4 });
+    const lines = fs.readFileSync(grown, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.unit, l.units])).toEqual(Array.from({ length: 12 }, (_, i) => [i, 12]));
+    // unit 4 of the old grid (greedy, 25, 65536) is unit 6 of the new one, same result
+    const old = JSON.parse(fullText.split('\n')[4]);
+    expect(lines[6]).toEqual({ ...old, unit: 6, units: 12 });
+    const f3 = spec('grid-shrunk', { ...GRID, name: 'grid', overrides: { ...GRID.overrides, nopBandwidthGBps: [25] } });
+    await expect(runSweep(f3, { out: grown, shard: { index: 0, count: 1 }, jobs: 1, quiet: true })).rejects.toThrow(/unit 2: a unit of sweep grid that .*grid-shrunk\.json no longer has/);
+  });
+
   test('shards in worker threads, merged, equal the single run (any --jobs, any N)', async () => {
     const shards = [0, 1, 2].map((i) => path.join(tmp, `shard${i}.jsonl`));
     for (let i = 0; i < 3; i++) {
@@ -152,4 +168,34 @@ describe('sweep: run, resume, merge', () => {
     fs.writeFileSync(junk, fullText.split('\n')[0] + '\n{"a":1}\n');
     expect(() => mergeSweep([junk], 'text')).toThrow(`${junk}: line 2: not a sweep result line`);
   });
+});
+
+describe('sweep: interrupted', () => {
+  test('SIGINT stops the compiled CLI between whole lines (exit 130, no temp file); rerunning completes the same bytes', async () => {
+    const f = spec('many', { strategies: ['greedy'], seeds: Array.from({ length: 30 }, (_, i) => i + 1) });
+    const out = path.join(tmp, 'many.jsonl');
+    const bin = path.join(ROOT, 'dist/sim/cli/main.js');
+    const child = spawn(process.execPath, [bin, 'sweep', f, '--out', out, '--jobs', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    let sent = false;
+    child.stderr.on('data', (d) => {
+      err += String(d);
+      // Once: a second Ctrl-C kills at once (Node's default), as a user pressing it twice expects.
+      if (!sent && /\[1\/30\]/.test(err)) sent = child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(err).toMatch(/mcmsim: SIGINT: finished units are in .*many\.jsonl; run the same command again to resume/);
+    const partial = fs.readFileSync(out, 'utf8');
+    const n = partial.split('\n').length - 1;
+    expect(n).toBeGreaterThanOrEqual(1);
+    expect(n).toBeLessThan(30);
+    expect(partial.endsWith('\n')).toBe(true);
+    expect(fs.readdirSync(tmp).filter((x) => x.endsWith('.tmp'))).toEqual([]);
+    const r = await runSweep(f, { out, shard: { index: 0, count: 1 }, jobs: 1, quiet: true });
+    expect(r).toMatchObject({ skipped: n, ran: 30 - n });
+    const fresh = path.join(tmp, 'many-fresh.jsonl');
+    await runSweep(f, { out: fresh, shard: { index: 0, count: 1 }, jobs: 1, quiet: true });
+    expect(fs.readFileSync(out, 'utf8')).toBe(fs.readFileSync(fresh, 'utf8'));
+  }, 120_000);
 });
