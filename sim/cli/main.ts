@@ -154,7 +154,7 @@ async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; pac
   out(args.json ? JSON.stringify(r, null, 2) : comparisonText(r, args.format === 'md'));
 }
 
-async function cmdSweep(args: Common & { spec: string; files?: string[]; out?: string; shard?: string; jobs?: number; format: 'text' | 'md' | 'csv' | 'json' }): Promise<number> {
+async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: string[]; out?: string; shard?: string; jobs?: number; format: 'text' | 'md' | 'csv' | 'json' }): Promise<number> {
   if (args.spec === 'merge') {
     if (!args.files?.length) throw new UsageError('sweep merge: name the results files to merge');
     const r = mergeSweep(args.files, args.json ? 'json' : args.format);
@@ -253,7 +253,9 @@ export function buildCli(argv: string[]): Argv {
         .option('jobs', { type: 'number', describe: 'worker threads, one unit (scenario x package) each (default: the cores); output is the same for any number' }),
     )
     .command('sweep <spec> [files..]', 'run a sweep spec\'s grid (scenarios x packages x strategies x seeds x overrides), one JSON line per unit; "sweep merge FILES..." joins results into a table', (y) =>
-      common(y)
+      y // seeds come from the spec: no --seed
+        .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
         .positional('spec', { type: 'string', describe: 'sweep spec JSON (mcmsim/sweep@1), or "merge"' })
         .positional('files', { type: 'string', array: true, describe: 'merge: results files (shards) to join' })
         .option('out', { type: 'string', describe: 'results file (JSON lines; units already in it are skipped); merge: table file (default stdout)' })
