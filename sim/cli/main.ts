@@ -158,6 +158,7 @@ async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: str
   if (args.spec === 'merge') {
     if (!args.files?.length) throw new UsageError('sweep merge: name the results files to merge');
     const r = mergeSweep(args.files, args.json ? 'json' : args.format);
+    if (!args.quiet) for (const f of r.unfinished) process.stderr.write(`${f}: ignored an unfinished last line (a shard still running, or killed)\n`);
     if (!args.quiet) for (const c of r.coverage) process.stderr.write(`${c.sweep}: ${c.present} of ${c.units} units${c.missing.length ? `; missing ${c.missing.slice(0, 20).join(', ')}${c.missing.length > 20 ? ', ...' : ''}` : ''}\n`);
     if (args.out) writeFileAtomic(args.out, r.text);
     else process.stdout.write(r.text);

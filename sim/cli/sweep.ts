@@ -2,10 +2,12 @@
  * `mcmsim sweep SPEC --out results.jsonl` and `mcmsim sweep merge FILES...`.
  *
  * A sweep runs its shard of the spec's grid (units i with i mod N = I for shard I/N, so every
- * shard gets a mix of cheap and expensive points) on a worker pool. After each unit the whole
- * results file is rewritten through a temporary file and a rename, sorted in grid order: it
- * always holds whole lines only, and its bytes do not depend on --jobs or on how often the run
- * was interrupted and resumed. Units already in the file are skipped (resume).
+ * shard gets a mix of cheap and expensive points) on a worker pool. Each finished unit is
+ * appended to the results file as one whole line (one write); at the start and the end the file
+ * is rewritten in grid order through a temporary file and a rename, so its final bytes do not
+ * depend on --jobs or on how often the run was interrupted and resumed. Units already in the file
+ * are skipped (resume). Rewriting the whole file after every unit would be simpler but writes
+ * O(units^2) bytes, too much for a sweep of thousands of units on a cluster's shared filesystem.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -57,16 +59,22 @@ export function unitLabel(u: { scenario: string; package: string; strategy?: str
   return `${stem(u.scenario)} on ${stem(u.package)}${u.strategy ? ` (${u.strategy}, seed ${u.seed})` : ''}${ov}`;
 }
 
-function readResults(file: string): SweepLine[] {
+/**
+ * A results file's lines. A last line without its newline is what a process killed in the
+ * middle of appending leaves (the only write that is not whole): it is dropped, and its unit
+ * runs again on resume.
+ */
+function readResults(file: string): { lines: SweepLine[]; droppedPartial: boolean } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return [];
+    if (code === 'ENOENT') return { lines: [], droppedPartial: false };
     throw new InputError(file, '', `cannot read (${code})`);
   }
-  return parseSweepLines(file, text);
+  const cut = text.length > 0 && !text.endsWith('\n');
+  return { lines: parseSweepLines(file, cut ? text.slice(0, text.lastIndexOf('\n') + 1) : text), droppedPartial: cut };
 }
 
 export interface SweepRun {
@@ -82,7 +90,7 @@ export interface SweepRun {
 export async function runSweep(specFile: string, opts: { out: string; shard: Shard; jobs?: number; quiet: boolean; signal?: AbortSignal; isolate?: boolean }): Promise<SweepRun> {
   const spec = loadSweep(specFile);
   const mine = spec.units.filter((u) => inShard(u.index, opts.shard));
-  const lines = readResults(opts.out);
+  const { lines, droppedPartial } = readResults(opts.out);
   // A spec grown by more values keeps its finished units: renumber them in the new grid.
   const byKey = new Map(spec.units.map((u) => [u.key, u]));
   for (const l of lines) {
@@ -96,7 +104,12 @@ export async function runSweep(specFile: string, opts: { out: string; shard: Sha
   const todo = mine.filter((u) => !have.has(u.key));
   const progress = new Progress(todo.length, opts.quiet);
   progress.note(`sweep ${spec.name}: shard ${opts.shard.index}/${opts.shard.count}: ${mine.length} of ${spec.units.length} units, ${mine.length - todo.length} already in ${opts.out}, ${todo.length} to run`);
+  if (droppedPartial) progress.note(`${opts.out}: dropped an unfinished last line (its unit runs again)`);
   const tasks: SweepTask[] = todo.map((u) => ({ ...u, sweep: spec.name, units: spec.units.length }));
+  // Whole file in grid order now (renumbered, repaired) and at the end; in between each finished
+  // unit is appended as one whole line, so an interrupted run leaves whole lines in completion order.
+  const rewrite = () => writeFileAtomic(opts.out, serializeLines(orderLines(lines)));
+  rewrite();
   let errors = 0;
   try {
     await runUnits('sweep', tasks, {
@@ -106,26 +119,29 @@ export async function runSweep(specFile: string, opts: { out: string; shard: Sha
       onResult: (i, line) => {
         lines.push(line);
         if (line.error) errors++;
-        writeFileAtomic(opts.out, serializeLines(orderLines(lines)));
+        fs.appendFileSync(opts.out, serializeLines([line]));
         progress.unit(unitLabel(tasks[i]) + (line.error ? ': error' : ''));
       },
     });
+    rewrite();
   } finally {
     progress.end();
     fs.rmSync(tempPathFor(opts.out), { force: true });
   }
-  if (todo.length === 0 && !fs.existsSync(opts.out)) writeFileAtomic(opts.out, '');
   return { out: opts.out, shard: opts.shard, units: mine.length, skipped: mine.length - todo.length, ran: todo.length, errors };
 }
 
-/** Joins results files (shards); reports on stderr which units of each sweep are missing. */
-export function mergeSweep(files: string[], format: 'text' | 'md' | 'csv' | 'json'): { text: string; coverage: ReturnType<typeof coverage> } {
+/** Joins results files (shards): the table, which units of each sweep are missing, and files whose last line was unfinished. */
+export function mergeSweep(files: string[], format: 'text' | 'md' | 'csv' | 'json'): { text: string; coverage: ReturnType<typeof coverage>; unfinished: string[] } {
   const all: SweepLine[] = [];
+  const unfinished: string[] = [];
   for (const f of files) {
     if (!fs.existsSync(f)) throw new InputError(f, '', 'file not found');
-    all.push(...readResults(f));
+    const r = readResults(f);
+    if (r.droppedPartial) unfinished.push(f);
+    all.push(...r.lines);
   }
   const lines = orderLines(all);
   const text = format === 'json' ? JSON.stringify(lines, null, 2) + '\n' : sweepTable(lines, format);
-  return { text, coverage: coverage(lines) };
+  return { text, coverage: coverage(lines), unfinished };
 }

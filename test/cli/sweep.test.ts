@@ -111,6 +111,16 @@ describe('sweep: run, resume, merge', () => {
     expect(again).toMatchObject({ skipped: 8, ran: 0 });
   });
 
+  test('an unfinished last line (a kill in the middle of an append) is dropped and its unit rerun', async () => {
+    const cut = path.join(tmp, 'cut.jsonl');
+    const lines = fullText.split('\n');
+    fs.writeFileSync(cut, lines.slice(0, 3).join('\n') + '\n' + lines[3].slice(0, 40));
+    expect(mergeSweep([cut], 'json')).toMatchObject({ unfinished: [cut], coverage: [{ present: 3 }] });
+    const r = await runSweep(f, { out: cut, shard: { index: 0, count: 1 }, jobs: 1, quiet: true });
+    expect(r).toMatchObject({ skipped: 3, ran: 5 });
+    expect(fs.readFileSync(cut, 'utf8')).toBe(fullText);
+  });
+
   test('a grown spec keeps the finished units, renumbered; a shrunk one is refused', async () => {
     const grown = path.join(tmp, 'grown.jsonl');
     fs.copyFileSync(full, grown);
