@@ -7,6 +7,7 @@
  * Workers run the compiled JavaScript when the CLI is compiled (dist/); when this file is
  * TypeScript (ts-node, jest) the workers load ts-node's transpile-only hook first.
  */
+import { setMaxListeners } from 'events';
 import * as os from 'os';
 import * as path from 'path';
 import Piscina from 'piscina';
@@ -41,6 +42,7 @@ export async function runUnits<T extends TaskName>(task: T, units: UnitOf<T>[], 
     await opts.onResult?.(i, value);
   };
 
+  if (opts.signal?.aborted) throw abortError();
   const jobs = Math.max(1, Math.min(opts.jobs, units.length));
   if (jobs <= 1 && !opts.isolate) {
     for (let i = 0; i < units.length; i++) {
@@ -59,6 +61,7 @@ export async function runUnits<T extends TaskName>(task: T, units: UnitOf<T>[], 
     execArgv: ts ? ['--require', 'ts-node/register/transpile-only'] : [],
   });
   const abort = new AbortController();
+  setMaxListeners(units.length + 10, abort.signal); // piscina adds one listener per pending task
   const stop = () => abort.abort();
   opts.signal?.addEventListener('abort', stop);
   try {
