@@ -7,7 +7,6 @@
  * Workers run the compiled JavaScript when the CLI is compiled (dist/); when this file is
  * TypeScript (ts-node, jest) the workers load ts-node's transpile-only hook first.
  */
-import { setMaxListeners } from 'events';
 import * as os from 'os';
 import * as path from 'path';
 import Piscina from 'piscina';
@@ -58,33 +57,41 @@ export async function runUnits<T extends TaskName>(task: T, units: UnitOf<T>[], 
     minThreads: jobs,
     maxThreads: jobs,
     idleTimeout: 1000,
+    // A task piscina could not hand to a busy worker goes back to the head of the queue, not
+    // the tail: units start in their order.
+    stricterFIFO: true,
     execArgv: ts ? ['--require', 'ts-node/register/transpile-only'] : [],
   });
-  const abort = new AbortController();
-  setMaxListeners(units.length + 10, abort.signal); // piscina adds one listener per pending task
-  const stop = () => abort.abort();
+  // Tasks get no AbortSignal of their own: piscina keeps such tasks in a side queue that does not
+  // start them in order. Stopping destroys the pool instead, which ends running tasks' threads
+  // and rejects the queued ones. With units started in order, an interrupted run leaves about a
+  // prefix of the grid done.
+  let destroyed: Promise<void> | undefined;
+  const destroy = () => (destroyed ??= pool.destroy());
+  let failure: unknown;
+  const fail = (e: unknown) => {
+    // The first failure stops the others; later ones are its consequences.
+    if (failure === undefined) {
+      failure = e;
+      void destroy();
+    }
+  };
+  const stop = () => fail(abortError());
   opts.signal?.addEventListener('abort', stop);
   try {
-    let failure: unknown;
     await Promise.all(
       units.map((unit, i) =>
         pool
-          .run({ task, unit }, { signal: abort.signal })
+          .run({ task, unit })
           .then((reply: WorkerReply) => (failure === undefined ? settle(i, reply) : undefined))
-          .catch((e: unknown) => {
-            // The first failure stops the others; later ones are its consequences (aborts).
-            if (failure === undefined) {
-              failure = e;
-              abort.abort();
-            }
-          }),
+          .catch(fail),
       ),
     );
-    if (failure !== undefined) throw opts.signal?.aborted ? abortError() : failure;
+    if (failure !== undefined) throw failure;
     return results;
   } finally {
     opts.signal?.removeEventListener('abort', stop);
-    await pool.destroy();
+    await destroy();
   }
 }
 

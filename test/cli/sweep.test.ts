@@ -201,6 +201,8 @@ describe('sweep: interrupted', () => {
     expect(n).toBeGreaterThanOrEqual(1);
     expect(n).toBeLessThan(30);
     expect(partial.endsWith('\n')).toBe(true);
+    // units start in grid order, so with one worker the finished ones are a prefix of the grid
+    expect(partial.trim().split('\n').map((l) => JSON.parse(l).unit)).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(fs.readdirSync(tmp).filter((x) => x.endsWith('.tmp'))).toEqual([]);
     const r = await runSweep(f, { out, shard: { index: 0, count: 1 }, jobs: 1, quiet: true });
     expect(r).toMatchObject({ skipped: n, ran: 30 - n });
