@@ -84,7 +84,8 @@ export function loadSweep(file: string): SweepSpec {
             const key = JSON.stringify({ scenario: s.ref, package: p.ref, strategy, seed, overrides, scar });
             units.push({ key, index: units.length, scenarioRef: s.ref, packageRef: p.ref, scenario: s.resolved, package: p.resolved, strategy, seed, overrides, scar });
           }
-  const dup = units.find((u, i) => units.findIndex((x) => x.key === u.key) !== i);
+  const seen = new Set<string>();
+  const dup = units.find((u) => seen.size === seen.add(u.key).size);
   if (dup) throw new InputError(file, '', `the grid has the same unit twice (${dup.key}); list each file and value once`);
   return { file, name, units };
 }

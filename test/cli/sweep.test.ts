@@ -59,6 +59,7 @@ describe('sweep: overrides go through the package checks', () => {
     expect(() => loadSweep(spec('bad2', { overrides: { peArray: [[32, 32], [0, 8]] } }))).toThrow(/overrides\.peArray\[1\]: must be >= 1, got 0 \(as kinds\.\w+\.peRows/);
     expect(() => loadSweep(spec('bad3', { overrides: { dramChannels: [5] } }))).toThrow(/overrides\.dramChannels\[0\]: 5 channels do not fit on the 4 edge chiplets of a 2x2 grid/);
     expect(() => loadSweep(spec('bad4', { strategies: ['fast'] }))).toThrow(/strategies\[0\]: expected one of scar, greedy, exhaustive/);
+    expect(() => loadSweep(spec('dup', { seeds: [1, '1'] }))).toThrow(/the grid has the same unit twice/);
   });
 
   test('CLI: exit 2, one line, no results file', async () => {
