@@ -42,6 +42,7 @@ export async function runUnits<T extends TaskName>(task: T, units: UnitOf<T>[], 
   };
 
   if (opts.signal?.aborted) throw abortError();
+  if (units.length === 0) return results;
   const jobs = Math.max(1, Math.min(opts.jobs, units.length));
   if (jobs <= 1 && !opts.isolate) {
     for (let i = 0; i < units.length; i++) {
