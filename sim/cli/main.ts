@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx ts-node --transpile-only
+#!/usr/bin/env node
 /**
  * mcmsim command line. The only place that reads argv, prints or exits. Input errors become
  * one line on stderr and exit code 2; library code only throws.
@@ -18,8 +18,11 @@ import { openSinks } from './sinks';
 import { OBJECTIVES, ObjectiveName } from '../sched/objective';
 import { completionsText, modelCompletions } from '../report/slo';
 import { runReproduce } from './reproduce';
+import { ROOT } from '../root';
+import { defaultJobs, runUnits } from './pool';
+import { Progress } from './progress';
+import { mergeSweep, resolveShard, runSweep, SweepUsageError, unitLabel } from './sweep';
 
-const ROOT = path.resolve(__dirname, '../..');
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
 const DEFAULT_PACKAGE = path.join(ROOT, 'models/packages/het_3x3.json');
 
@@ -51,6 +54,13 @@ interface SchedArgs {
 /** Scheduler warnings go to stderr even with --quiet: they say the result is not what was asked. */
 function warn(warnings: readonly string[]): void {
   for (const w of warnings) process.stderr.write(`mcmsim: ${w}\n`);
+}
+
+/** --jobs: worker threads for independent units (default: the cores this process may use). */
+function jobsOption(jobs: number | undefined): number {
+  if (jobs === undefined) return defaultJobs();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive integer, got ${jobs}`);
+  return jobs;
 }
 
 function scheduleOptions(args: Common & SchedArgs): ScheduleOptions {
@@ -158,11 +168,53 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
 
 const PACKAGES_3X3 = ['het_sides_3x3', 'het_cross_3x3', 'ws_3x3', 'os_3x3'].map((n) => path.join(ROOT, 'models/packages', `${n}.json`));
 
-async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string }) {
+async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string; jobs?: number }) {
   const scenarios = args.scenarios?.length ? args.scenarios : shippedScenarios(ROOT);
   const packages = args.packages?.length ? args.packages : PACKAGES_3X3;
-  const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap }, (m) => progress(args, m));
+  const jobs = jobsOption(args.jobs);
+  const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap }, (units) => {
+    const p = new Progress(units.length, args.quiet);
+    return runUnits('package', units, { jobs, onResult: (i) => p.unit(unitLabel(units[i])) });
+  });
   out(args.json ? JSON.stringify(r, null, 2) : comparisonText(r, args.format === 'md'));
+}
+
+async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: string[]; out?: string; shard?: string; jobs?: number; format: 'text' | 'md' | 'csv' | 'json' }): Promise<number> {
+  if (args.spec === 'merge') {
+    if (!args.files?.length) throw new UsageError('sweep merge: name the results files to merge');
+    const r = mergeSweep(args.files, args.json ? 'json' : args.format);
+    if (!args.quiet) for (const f of r.unfinished) process.stderr.write(`${f}: ignored an unfinished last line (a shard still running, or killed)\n`);
+    if (!args.quiet) for (const c of r.coverage) process.stderr.write(`${c.sweep}: ${c.present} of ${c.units} units${c.missing.length ? `; missing ${c.missing.slice(0, 20).join(', ')}${c.missing.length > 20 ? ', ...' : ''}` : ''}\n`);
+    if (args.out) writeFileAtomic(args.out, r.text);
+    else process.stdout.write(r.text);
+    return 0;
+  }
+  if (args.files?.length) throw new UsageError(`sweep takes one spec file, got also ${args.files.join(' ')} (did you mean "sweep merge"?)`);
+  if (!args.out) throw new UsageError('sweep: --out results.jsonl is required');
+  // SIGINT (Ctrl-C), SIGTERM (Slurm's scancel or time limit): stop the workers, keep finished units.
+  const abort = new AbortController();
+  let signal = '';
+  const stop = (s: NodeJS.Signals) => {
+    signal = s;
+    abort.abort();
+  };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    const shard = resolveShard(args.shard, process.env);
+    const r = await runSweep(args.spec, { out: args.out, shard, jobs: jobsOption(args.jobs), quiet: args.quiet, signal: abort.signal, isolate: true });
+    if (args.json) out(JSON.stringify(r));
+    else out(`wrote ${r.out}: shard ${shard.index}/${shard.count}, ${r.units} units (${r.skipped} already there, ${r.ran} run, ${r.errors} with an error line)`);
+    return 0;
+  } catch (e) {
+    if (e instanceof SweepUsageError) throw new UsageError(e.message);
+    if ((e as Error).name === 'AbortError') {
+      process.stderr.write(`mcmsim: ${signal || 'interrupted'}: finished units are in ${args.out}; run the same command again to resume\n`);
+      return signal === 'SIGTERM' ? 143 : 130;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
 }
 
 function cmdCost(args: Common & { layer: string; dataflow: string; pes?: number; array?: string; buffer?: number; samples: number; package: string }) {
@@ -225,7 +277,19 @@ export function buildCli(argv: string[]): Argv {
         .option('scenarios', { type: 'array', string: true, describe: 'scenario files (default: the ten in models/scenarios)' })
         .option('packages', { type: 'array', string: true, describe: 'package files (default: the 3x3 heterogeneous and homogeneous packages)' })
         .option('gap', { type: 'boolean', default: false, describe: 'also run the exhaustive reference and report SCAR\'s optimality gap' })
-        .option('format', { choices: ['text', 'md'], default: 'text' }),
+        .option('format', { choices: ['text', 'md'], default: 'text' })
+        .option('jobs', { type: 'number', describe: 'worker threads, one unit (scenario x package) each (default: the cores); output is the same for any number' }),
+    )
+    .command('sweep <spec> [files..]', 'run a sweep spec\'s grid (scenarios x packages x strategies x seeds x overrides), one JSON line per unit; "sweep merge FILES..." joins results into a table', (y) =>
+      y // seeds come from the spec: no --seed
+        .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
+        .positional('spec', { type: 'string', describe: 'sweep spec JSON (mcmsim/sweep@1), or "merge"' })
+        .positional('files', { type: 'string', array: true, describe: 'merge: results files (shards) to join' })
+        .option('out', { type: 'string', describe: 'results file (JSON lines; units already in it are skipped); merge: table file (default stdout)' })
+        .option('shard', { type: 'string', describe: 'run shard I of N (I/N, from 0; default: from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT, else all)' })
+        .option('jobs', { type: 'number', describe: 'worker threads (default: the cores); results are the same for any number' })
+        .option('format', { choices: ['text', 'md', 'csv', 'json'], default: 'text', describe: 'merge: table format' }),
     )
     .command('reproduce <paper>', 'reproduce a paper\'s evaluation (scar: Odema et al., MICRO 2024, Tables IV-VI)', (y) =>
       common(y)
@@ -271,6 +335,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'cost') cmdCost(args);
     else if (cmd === 'compare') await cmdCompare(args);
     else if (cmd === 'reproduce') out(await runReproduce(args));
+    else if (cmd === 'sweep') return await cmdSweep(args);
     else throw new UsageError(`unknown command "${cmd}"`);
     return 0;
   } catch (e) {

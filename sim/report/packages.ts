@@ -9,7 +9,8 @@ import * as path from 'path';
 import { evaluate, makeSchedule, ScheduleOptions } from '../pipeline';
 import { loadPackage } from '../input/package';
 import { loadScenario } from '../input/scenario';
-import { Scenario } from '../input/types';
+import { Package, Scenario } from '../input/types';
+import { loadPackageWith, PackageOverrides } from '../input/overrides';
 import { ScarResult, SearchLimitError } from '../sched/scar/scar';
 
 export interface PackageResult {
@@ -51,48 +52,79 @@ export interface PackageComparison {
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
+/** One scenario scheduled, estimated and simulated on one package. */
+export async function evaluateOnPackage(scenario: Scenario, pkg: Package, opts: ScheduleOptions & { gap?: boolean }): Promise<PackageResult> {
+  const inputs = { scenario, pkg };
+  const t0 = now();
+  const schedule = makeSchedule(inputs, opts);
+  const t1 = now();
+  const ev = await evaluate(schedule, inputs);
+  const c = ev.comparison;
+  const r: PackageResult = {
+    package: pkg.name,
+    heterogeneous: new Set(pkg.chiplets.map((x) => x.kind.dataflow)).size > 1,
+    closedForm: { latencyPs: c.closedForm.latencyPs, energyPj: c.closedForm.energy.totalPj, edpJs: c.closedForm.edpJs },
+    analytical: { latencyPs: c.analytical.latencyPs, energyPj: c.analytical.energy.totalPj, edpJs: c.analytical.edpJs },
+    simulated: { latencyPs: c.simulated.latencyPs, energyPj: c.simulated.energy.totalPj, edpJs: c.simulated.edpJs },
+    jobs: c.jobs, scheduleMs: t1 - t0, simulateMs: ev.wallMs,
+  };
+  if (opts.gap && schedule.scar) {
+    try {
+      const ex = makeSchedule(inputs, { ...opts, strategy: 'exhaustive' });
+      // Both by SCAR's own objective: the sum of the windows' EDPs.
+      const edp = (x: ScarResult) => x.windows.reduce((a, w) => a + w.edpJs, 0);
+      r.gap = { scarEdpJs: edp(schedule.scar), exhaustiveEdpJs: edp(ex.scar!), gap: edp(schedule.scar) / edp(ex.scar!) - 1, capped: ex.scar!.capped };
+    } catch (e) {
+      if (!(e instanceof SearchLimitError)) throw e;
+      r.gap = { skipped: e.message };
+    }
+  }
+  return r;
+}
+
+/**
+ * The unit of work of `compare` and `sweep`: one scenario on one package (optionally with
+ * overrides), one strategy, one seed. Serialisable (file paths and numbers), so the CLI's worker
+ * pool (sim/cli/pool.ts) can run it in another thread; it loads its own inputs.
+ */
+export interface PackageUnit extends Omit<ScheduleOptions, 'onProgress'> {
+  scenario: string;
+  package: string;
+  overrides?: PackageOverrides;
+  /** Also run the exhaustive reference (compare --gap). */
+  gap?: boolean;
+}
+
+export async function runPackageUnit(u: PackageUnit): Promise<PackageResult> {
+  const { scenario, package: pkgFile, overrides, ...opts } = u;
+  return evaluateOnPackage(loadScenario(scenario), loadPackageWith(pkgFile, overrides), opts);
+}
+
+/** Runs the scenario x package units; the CLI passes a worker pool (sim/cli/pool.ts). */
+export type PackageUnitRunner = (units: PackageUnit[]) => Promise<PackageResult[]>;
+
+const inThisProcess: PackageUnitRunner = async (units) => {
+  const out: PackageResult[] = [];
+  for (const u of units) out.push(await runPackageUnit(u));
+  return out;
+};
+
 export async function comparePackages(
   scenarioFiles: string[],
   packageFiles: string[],
   opts: ScheduleOptions & { gap?: boolean },
-  progress: (msg: string) => void = () => undefined,
+  runUnits: PackageUnitRunner = inThisProcess,
 ): Promise<PackageComparison> {
-  const pkgs = packageFiles.map((f) => loadPackage(f));
+  // Inputs are checked here, before any unit runs, so bad input fails fast and names its file.
+  const scenarioList = scenarioFiles.map((f) => loadScenario(f));
+  packageFiles.forEach((f) => loadPackage(f));
+  const { onProgress: _drop, ...unitOpts } = opts;
+  const units: PackageUnit[] = scenarioFiles.flatMap((s) => packageFiles.map((p) => ({ ...unitOpts, scenario: s, package: p })));
+  const all = await runUnits(units);
   const scenarios: ScenarioComparison[] = [];
-  for (const sf of scenarioFiles) {
-    const scenario = loadScenario(sf);
-    const results: PackageResult[] = [];
-    for (let i = 0; i < pkgs.length; i++) {
-      const pkg = pkgs[i];
-      progress(`${scenario.name} on ${pkg.name}...`);
-      const inputs = { scenario, pkg };
-      const t0 = now();
-      const schedule = makeSchedule(inputs, opts);
-      const t1 = now();
-      const ev = await evaluate(schedule, inputs);
-      const c = ev.comparison;
-      const r: PackageResult = {
-        package: pkg.name,
-        heterogeneous: new Set(pkg.chiplets.map((x) => x.kind.dataflow)).size > 1,
-        closedForm: { latencyPs: c.closedForm.latencyPs, energyPj: c.closedForm.energy.totalPj, edpJs: c.closedForm.edpJs },
-        analytical: { latencyPs: c.analytical.latencyPs, energyPj: c.analytical.energy.totalPj, edpJs: c.analytical.edpJs },
-        simulated: { latencyPs: c.simulated.latencyPs, energyPj: c.simulated.energy.totalPj, edpJs: c.simulated.edpJs },
-        jobs: c.jobs, scheduleMs: t1 - t0, simulateMs: ev.wallMs,
-      };
-      if (opts.gap && schedule.scar) {
-        progress(`${scenario.name} on ${pkg.name}: exhaustive reference...`);
-        try {
-          const ex = makeSchedule(inputs, { ...opts, strategy: 'exhaustive' });
-          // Both by SCAR's own objective: the sum of the windows' EDPs.
-          const edp = (x: ScarResult) => x.windows.reduce((a, w) => a + w.edpJs, 0);
-          r.gap = { scarEdpJs: edp(schedule.scar), exhaustiveEdpJs: edp(ex.scar!), gap: edp(schedule.scar) / edp(ex.scar!) - 1, capped: ex.scar!.capped };
-        } catch (e) {
-          if (!(e instanceof SearchLimitError)) throw e;
-          r.gap = { skipped: e.message };
-        }
-      }
-      results.push(r);
-    }
+  for (let si = 0; si < scenarioList.length; si++) {
+    const scenario = scenarioList[si];
+    const results = all.slice(si * packageFiles.length, (si + 1) * packageFiles.length);
     const best = (het: boolean, key: 'closedForm' | 'analytical' | 'simulated') =>
       results.filter((r) => r.heterogeneous === het).sort((a, b) => a[key].edpJs - b[key].edpJs)[0];
     const het = best(true, 'analytical');

@@ -25,9 +25,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as protobuf from 'protobufjs';
 import { Args, CounterTrack, ProcessTrack, ThreadTrack, TimelineOptions, TimelineSink } from './timeline';
+import { ROOT } from '../root';
 
 /** The subset schema, resolved from this file's folder (sim/trace -> traces/). */
-export const PERFETTO_SUBSET_PROTO = path.resolve(__dirname, '../../traces/perfetto_subset.proto');
+export const PERFETTO_SUBSET_PROTO = path.join(ROOT, 'traces/perfetto_subset.proto');
 
 /** Any non-zero id; 1 is what the Perfetto tracing service uses for its own packets. */
 const SEQUENCE_ID = 2;
