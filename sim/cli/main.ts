@@ -298,6 +298,7 @@ export function buildCli(argv: string[]): Argv {
         .option('objective', { choices: OBJECTIVES, default: 'edp' as ObjectiveName, describe: 'what the schedulers minimise' })
         .option('sides', { choices: ['nvd', 'shi'], default: 'nvd', describe: 'Het-Sides: the dataflow on the side columns' })
         .option('slo', { type: 'boolean', default: false, describe: 'enforce the scenarios\' latency SLOs (the paper has none)' })
+        .option('jobs', { type: 'number', describe: 'worker threads, one run (scenario x strategy) each (default: the cores); output is the same for any number' })
         .option('format', { choices: ['text', 'md'], default: 'text' }),
     )
     .command('cost', 'analytical cost of one layer on one chiplet', (y) =>
@@ -334,7 +335,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'validate') await cmdValidate(args);
     else if (cmd === 'cost') cmdCost(args);
     else if (cmd === 'compare') await cmdCompare(args);
-    else if (cmd === 'reproduce') out(await runReproduce(args));
+    else if (cmd === 'reproduce') out(await runReproduce(args, jobsOption(args.jobs)));
     else if (cmd === 'sweep') return await cmdSweep(args);
     else throw new UsageError(`unknown command "${cmd}"`);
     return 0;

@@ -2,8 +2,10 @@
  * `mcmsim reproduce scar`: argument checks, progress on stderr, and output. The work itself is in
  * sim/report/reproduce.ts.
  */
-import * as path from 'path';
-import { reproduceScar, ReproOptions, ReproUnit, UnitResult } from '../report/reproduce';
+import { reproduceScar, ReproOptions } from '../report/reproduce';
+import { ROOT } from '../root';
+import { runUnits } from './pool';
+import { Progress } from './progress';
 import { reproduceText } from '../report/reproduce-format';
 import { ObjectiveName } from '../sched/objective';
 
@@ -19,28 +21,25 @@ export interface ReproduceArgs {
   format: 'text' | 'md';
 }
 
-const ROOT = path.resolve(__dirname, '../..');
-
-/** One line per finished unit; on a terminal, k of N and the time left on one updating line. */
-function progressReporter(quiet: boolean) {
-  const t0 = Date.now();
-  const tty = process.stderr.isTTY;
-  return (done: number, total: number, u: ReproUnit, r: UnitResult) => {
-    for (const w of r.warnings) process.stderr.write(`${tty && !quiet ? '\n' : ''}mcmsim: ${w}\n`);
-    if (quiet) return;
-    const what = `scenario ${u.scenarioId} ${u.key}: ${((r.scheduleCpuMs + r.evaluateCpuMs) / 1000).toFixed(1)} s`;
-    if (!tty) {
-      process.stderr.write(`[${done}/${total}] ${what}\n`);
-      return;
-    }
-    const elapsed = (Date.now() - t0) / 1000;
-    const left = (elapsed / done) * (total - done);
-    process.stderr.write(`\r\x1b[K[${done}/${total}] ${what}; about ${left.toFixed(0)} s left${done === total ? '\n' : ''}`);
-  };
-}
-
-export async function runReproduce(args: ReproduceArgs): Promise<string> {
+/** Scheduler warnings always; one progress line per finished unit (k of N and time left on a terminal). */
+export async function runReproduce(args: ReproduceArgs, jobs: number): Promise<string> {
   const o: ReproOptions = { grid: args.grid, objective: args.objective, seed: args.seed, sides: args.sides, slo: args.slo };
-  const report = await reproduceScar(ROOT, o, progressReporter(args.quiet));
+  let progress: Progress | undefined;
+  const cpu0 = process.cpuUsage();
+  const report = await reproduceScar(ROOT, o, () => undefined, (units) => {
+    progress = new Progress(units.length, args.quiet);
+    return runUnits('reproduce', units, {
+      jobs,
+      onResult: (i, r) => {
+        for (const w of r.warnings) progress!.note(`mcmsim: ${w}`);
+        progress!.unit(`scenario ${units[i].scenarioId} ${units[i].key}`);
+      },
+    });
+  });
+  progress?.end();
+  // The units' own CPU figures are process-wide (Node 20 has no per-thread CPU clock), so with
+  // worker threads they overlap; the whole run's process CPU (every thread) is the honest total.
+  const cpu = process.cpuUsage(cpu0);
+  report.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   return args.json ? JSON.stringify(report, null, 2) : reproduceText(report, args.format === 'md');
 }

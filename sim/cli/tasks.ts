@@ -6,12 +6,15 @@
  */
 import { runPackageUnit } from '../report/packages';
 import { runSweepUnit } from '../report/sweep';
+import { runUnit as runReproUnit } from '../report/reproduce';
 
 export const TASKS = {
   /** Schedule + estimate + simulate one scenario on one package (compare, sweep). */
   package: runPackageUnit,
   /** One grid point of a sweep, as its results line (sweep). */
   sweep: runSweepUnit,
+  /** One (scenario, package, strategy) run of a paper reproduction (reproduce). */
+  reproduce: runReproUnit,
 };
 
 export type TaskName = keyof typeof TASKS;

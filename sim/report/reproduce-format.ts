@@ -85,7 +85,7 @@ export function reproduceText(r: ScarReport, md: boolean): string {
   }
   const warnings = r.slos.flatMap((x) => x.warnings);
   if (warnings.length) out.push('', `${warnings.length} scheduler warning(s) (printed on stderr).`);
-  out.push('', `CPU time: ${r.cpuSeconds.toFixed(1)} s (scheduling, estimating and simulating ${r.slos.length} runs).`);
+  out.push('', `CPU time: ${r.cpuSeconds.toFixed(1)} s, all threads (scheduling, estimating and simulating ${r.slos.length} runs).`);
   return out.join('\n') + '\n';
 }
 

@@ -316,14 +316,19 @@ export function assembleReport(o: ReproOptions, results: readonly UnitResult[]):
   return report;
 }
 
-/** Runs every unit in order (the lead can hand the same units to a worker pool instead). */
-export async function reproduceScar(root: string, o: ReproOptions, onUnit: (done: number, total: number, u: ReproUnit, r: UnitResult) => void = () => undefined): Promise<ScarReport> {
-  const units = scarUnits(root, o);
+/** Runs units and returns their results in unit order (the CLI passes a worker pool, sim/cli/pool.ts). */
+export type ReproUnitRunner = (units: ReproUnit[], onUnit: (index: number, r: UnitResult) => void) => Promise<UnitResult[]>;
+
+const inThisProcess: ReproUnitRunner = async (units, onUnit) => {
   const results: UnitResult[] = [];
   for (const u of units) {
-    const r = await runUnit(u);
-    results.push(r);
-    onUnit(results.length, units.length, u, r);
+    results.push(await runUnit(u));
+    onUnit(results.length - 1, results[results.length - 1]);
   }
-  return assembleReport(o, results);
+  return results;
+};
+
+/** Every unit of the reproduction, then the report; `run` decides where the units run. */
+export async function reproduceScar(root: string, o: ReproOptions, onUnit: (index: number, r: UnitResult) => void = () => undefined, run: ReproUnitRunner = inThisProcess): Promise<ScarReport> {
+  return assembleReport(o, await run(scarUnits(root, o), onUnit));
 }
