@@ -9,6 +9,7 @@ import { InputError } from '../input/errors';
 import { evaluate, Evaluation, loadInputs, loadScheduleWithInputs, makeSchedule, ScheduleOptions, STRATEGIES, Strategy } from '../pipeline';
 import { DEFAULT_SCAR, SearchLimitError } from '../sched/scar/scar';
 import { comparePackages, shippedScenarios } from '../report/packages';
+import { loadPackage } from '../input/package';
 import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
 import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesText, summaryText, table } from '../report/format';
@@ -18,6 +19,9 @@ import { openSinks } from './sinks';
 import { OBJECTIVES, ObjectiveName } from '../sched/objective';
 import { completionsText, modelCompletions } from '../report/slo';
 import { runReproduce } from './reproduce';
+import { reportMeta, writeHtmlReport } from './html';
+import { compareReport } from '../report/html/compare';
+import { validateReport } from '../report/html/validate';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
@@ -130,7 +134,7 @@ function cmdSchedule(args: Common & SchedArgs & { scenario: string; package: str
   else out(`wrote ${args.out}: ${schedule.jobs.length} jobs (${args.strategy})`);
 }
 
-async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string }) {
+async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string; html?: string; argv?: string[] }) {
   let ev: Evaluation;
   if (args.schedule) {
     const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
@@ -142,6 +146,7 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
     ev = await evaluate(schedule, inputs);
   }
   const c = ev.comparison;
+  if (args.html) writeHtmlReport(args.html, validateReport(c, reportMeta(args.schedule ? [args.schedule] : [args.scenario, args.package], args.seed, args.argv)));
   const format = args.json ? 'json' : args.format;
   if (format === 'json') out(JSON.stringify(c, null, 2));
   else if (format === 'csv') process.stdout.write(jobsCsv(c));
@@ -158,10 +163,13 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
 
 const PACKAGES_3X3 = ['het_sides_3x3', 'het_cross_3x3', 'ws_3x3', 'os_3x3'].map((n) => path.join(ROOT, 'models/packages', `${n}.json`));
 
-async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string }) {
+async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string; html?: string; baseline?: string; argv?: string[] }) {
   const scenarios = args.scenarios?.length ? args.scenarios : shippedScenarios(ROOT);
   const packages = args.packages?.length ? args.packages : PACKAGES_3X3;
+  const names = packages.map((f) => loadPackage(f).name);
+  if (args.baseline !== undefined && !names.includes(args.baseline)) throw new UsageError(`--baseline must name a compared package (${names.join(', ')}), got "${args.baseline}"`);
   const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap }, (m) => progress(args, m));
+  if (args.html) writeHtmlReport(args.html, compareReport(r, reportMeta([...scenarios, ...packages], args.seed, args.argv), args.baseline));
   out(args.json ? JSON.stringify(r, null, 2) : comparisonText(r, args.format === 'md'));
 }
 
@@ -198,6 +206,7 @@ export function buildCli(argv: string[]): Argv {
       .option('micro-batches', { type: 'number', default: DEFAULT_SCAR.maxMicroBatches, describe: 'scar: most micro-batches per model (pipelining)' })
       .option('population', { type: 'number', default: DEFAULT_SCAR.population, describe: 'scar: evolutionary population' })
       .option('generations', { type: 'number', default: DEFAULT_SCAR.generations, describe: 'scar: evolutionary generations' });
+  const html = (y: Argv) => y.option('html', { type: 'string', describe: 'also write an HTML report with plots (one self-contained file)' });
   const io = (y: Argv) =>
     sched(y)
       .option('scenario', { type: 'string', default: DEFAULT_SCENARIO, describe: 'scenario JSON' })
@@ -217,17 +226,18 @@ export function buildCli(argv: string[]): Argv {
     .command('schedule', 'schedule a scenario on a package and write the schedule file', (y) => io(common(y)).option('out', { type: 'string', demandOption: true, describe: 'schedule file to write' }))
     .command('simulate', 'replay a schedule file in the discrete-event simulator', (y) => traces(common(y)).option('schedule', { type: 'string', demandOption: true }))
     .command('validate', 'analytical vs simulated, per job and for the scenario', (y) =>
-      io(common(y)).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text' }),
+      html(io(common(y))).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text' }),
     )
     .command('compare', 'every scenario on every package: EDP, latency, energy (analytical and simulated), heterogeneous vs homogeneous', (y) =>
-      sched(common(y))
+      html(sched(common(y)))
+        .option('baseline', { type: 'string', describe: 'package name the HTML report normalises EDP to (default: the first homogeneous package)' })
         .option('scenarios', { type: 'array', string: true, describe: 'scenario files (default: the ten in models/scenarios)' })
         .option('packages', { type: 'array', string: true, describe: 'package files (default: the 3x3 heterogeneous and homogeneous packages)' })
         .option('gap', { type: 'boolean', default: false, describe: 'also run the exhaustive reference and report SCAR\'s optimality gap' })
         .option('format', { choices: ['text', 'md'], default: 'text' }),
     )
     .command('reproduce <paper>', 'reproduce a paper\'s evaluation (scar: Odema et al., MICRO 2024, Tables IV-VI)', (y) =>
-      common(y)
+      html(common(y))
         .positional('paper', { choices: ['scar'], describe: 'which paper' })
         .option('grid', { choices: ['3x3', '6x6'], default: '3x3', describe: '3x3: the ten scenarios, six strategies; 6x6: scenario 4 on Het-Cross and both Simba' })
         .option('objective', { choices: OBJECTIVES, default: 'edp' as ObjectiveName, describe: 'what the schedulers minimise' })
@@ -260,6 +270,7 @@ export async function main(argv: string[]): Promise<number> {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const args = (await buildCli(argv).parseAsync()) as any;
     const cmd = String(args._[0]);
+    args.argv = argv; // the command line as typed, for reports
     if (cmd === 'run') {
       const a = args as never as Parameters<typeof cmdRun>[0] & { noTrace?: boolean };
       if (a.noTrace) a.trace = undefined;

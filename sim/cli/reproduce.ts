@@ -6,6 +6,8 @@ import * as path from 'path';
 import { reproduceScar, ReproOptions, ReproUnit, UnitResult } from '../report/reproduce';
 import { reproduceText } from '../report/reproduce-format';
 import { ObjectiveName } from '../sched/objective';
+import { reproduceReport } from '../report/html/reproduce';
+import { reportMeta, writeHtmlReport } from './html';
 
 export interface ReproduceArgs {
   paper: string;
@@ -17,6 +19,8 @@ export interface ReproduceArgs {
   json: boolean;
   quiet: boolean;
   format: 'text' | 'md';
+  html?: string;
+  argv?: string[];
 }
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -42,5 +46,6 @@ function progressReporter(quiet: boolean) {
 export async function runReproduce(args: ReproduceArgs): Promise<string> {
   const o: ReproOptions = { grid: args.grid, objective: args.objective, seed: args.seed, sides: args.sides, slo: args.slo };
   const report = await reproduceScar(ROOT, o, progressReporter(args.quiet));
+  if (args.html) writeHtmlReport(args.html, reproduceReport(report, reportMeta(['models/scenarios/scar*.json', 'models/packages/scar_*.json'], args.seed, args.argv)));
   return args.json ? JSON.stringify(report, null, 2) : reproduceText(report, args.format === 'md');
 }
