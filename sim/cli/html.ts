@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { writeFileAtomic } from './files';
 import { HtmlReport, renderHtml, ReportMeta } from '../report/html/page';
+import { sweepReport, SweepRow } from '../report/html/sweep';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../../package.json').version;
@@ -18,4 +19,13 @@ export function reportMeta(inputs: string[], seed: string, argv: string[] = proc
 
 export function writeHtmlReport(file: string, report: HtmlReport): void {
   writeFileAtomic(file, renderHtml(report));
+}
+
+/**
+ * `sweep merge --html FILE`: the merged result lines (sim/report/sweep.ts's SweepLine) as plots;
+ * the seeds come from the units (a sweep has no --seed).
+ */
+export function writeSweepHtml(file: string, lines: readonly SweepRow[], resultFiles: string[], argv?: string[]): void {
+  const seeds = [...new Set(lines.map((l) => l.seed))];
+  writeHtmlReport(file, sweepReport(lines, reportMeta(resultFiles, seeds.join(', ') || '(none)', argv)));
 }

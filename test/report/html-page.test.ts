@@ -4,6 +4,7 @@ import * as path from 'path';
 import { formatCell, renderHtml } from '../../sim/report/html/page';
 import { compareReport } from '../../sim/report/html/compare';
 import { main } from '../../sim/cli/main';
+import { writeSweepHtml } from '../../sim/cli/html';
 import { comparison } from './html-fixtures';
 
 const meta = { command: 'mcmsim compare --html r.html', inputs: ['a.json'], version: '0.1.0', seed: '7' };
@@ -74,6 +75,20 @@ describe('--html on the CLI', () => {
     expect(h).toContain('id="plot-jobs"');
     expect(fs.readdirSync(path.dirname(file))).toEqual(['validate.html']);
   }, 60_000);
+
+  test('sweep report: the seeds of the units, the results files as inputs, one plot per swept parameter', () => {
+    const file = path.join(tmp, 'sweep.html');
+    const row = (unit: number, seed: string, bw: number) => ({
+      sweep: 'bw', unit, scenario: 's', package: 'p', strategy: 'scar', seed, overrides: { nopBandwidthGBps: bw },
+      simulated: { latencyPs: 1e9, energyPj: 1e9, edpJs: 1e-6 }, analytical: { latencyPs: 1e9, energyPj: 1e9, edpJs: 1e-6 },
+    });
+    writeSweepHtml(file, [row(0, '1', 32), row(1, '2', 32), row(2, '1', 64), row(3, '2', 64)], ['a.jsonl', 'b.jsonl'], ['sweep', 'merge', 'a.jsonl', 'b.jsonl', '--html', file]);
+    const h = fs.readFileSync(file, 'utf8');
+    expect(h).toMatch(/<td>seed<\/td><td><code>1, 2<\/code>/);
+    expect(h).toContain('<code>a.jsonl\nb.jsonl</code>');
+    expect(h.match(/<div class="plot" id="plot-/g)).toHaveLength(1);
+    expect(h).toContain('id="plot-sweep-nopBandwidthGBps"');
+  });
 
   test('compare --baseline naming no compared package: one line, exit 2, before any work', async () => {
     const r = await quietly(['compare', '--scenarios', path.join(SMALL, 'scenario.json'), '--packages', path.join(SMALL, 'package.json'), '--baseline', 'nope', '--html', path.join(tmp, 'c.html')]);

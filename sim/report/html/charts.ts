@@ -1,7 +1,8 @@
 /**
  * Vega-Lite specs of the report's plot types, data inlined. Axis titles carry units; a log axis
  * where the values span a decade or more (data.ts); colour and shape both name the series, so
- * the plots read in greyscale print too.
+ * the plots read in greyscale print too. Series keep their first-seen order in every plot (an
+ * explicit colour domain: the same package has the same colour throughout a report).
  */
 import { scaleType } from './data';
 
@@ -9,6 +10,16 @@ type Row = Record<string, string | number | boolean | null>;
 type Spec = Record<string, unknown>;
 
 const axisScale = (values: number[], zero = false) => (scaleType(values) === 'log' ? { type: 'log' } : { type: 'linear', zero });
+
+/**
+ * Axis label format: exponent notation where plain decimals would be unreadable (EDPs of
+ * 1e-6 J*s, latencies of 1e6 us), else Vega's default.
+ */
+export function axisFormat(values: readonly number[]): { format?: string } {
+  const v = values.filter((x) => Number.isFinite(x) && x !== 0).map(Math.abs);
+  return v.length && (Math.max(...v) < 1e-2 || Math.max(...v) >= 1e5) ? { format: '.2~e' } : {};
+}
+const nums = (rows: Row[], key: string) => rows.map((r) => Number(r[key]));
 
 /** Series in first-seen order (the legend's and the colours' order). */
 const order = (rows: Row[], key: string) => [...new Set(rows.map((r) => String(r[key])))];
@@ -28,7 +39,7 @@ export function groupedBars(o: { rows: Row[]; group: string; groupTitle: string;
     encoding: {
       x: { field: o.group, type: 'nominal', title: o.groupTitle, sort: order(o.rows, o.group), axis: { labelAngle: -30, labelLimit: 220 } },
       xOffset: { field: o.series, type: 'nominal', sort: order(o.rows, o.series) },
-      y: { field: o.value, type: 'quantitative', title: o.valueTitle, scale: log ? { type: 'log' } : { type: 'linear', zero: true } },
+      y: { field: o.value, type: 'quantitative', title: o.valueTitle, scale: log ? { type: 'log' } : { type: 'linear', zero: true }, axis: axisFormat(vals) },
       ...(log ? { y2: { datum: o.reference } } : {}),
       color: { field: o.series, type: 'nominal', title: o.seriesTitle, sort: order(o.rows, o.series) },
       tooltip: [o.group, o.series, o.value, ...(o.tooltip ?? [])].map((f) => ({ field: f })),
@@ -36,7 +47,9 @@ export function groupedBars(o: { rows: Row[]; group: string; groupTitle: string;
   };
   const layer: Spec[] = [bars];
   if (o.reference !== undefined) layer.push({ data: { values: [{}] }, mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { y: { datum: o.reference } } });
-  return { width: { step: 14 * Math.max(1, order(o.rows, o.series).length) + 10 }, height: 300, data: { values: o.rows }, layer };
+  // At least 60 px per group, so a plot of a few single bars is not a sliver.
+  const step = Math.max(14, Math.ceil(60 / order(o.rows, o.series).length));
+  return { width: { step, for: 'offset' }, height: 300, data: { values: o.rows }, layer };
 }
 
 /**
@@ -51,11 +64,11 @@ export function planeFacets(o: { rows: Row[]; group: string; series: string; ser
   return {
     data: { values: o.rows },
     facet: { field: o.group, type: 'nominal', title: null, sort: groups, header: { labelLimit: 260 } },
-    columns: o.columns ?? Math.min(5, groups.length),
+    columns: o.columns ?? Math.min(4, groups.length),
     resolve: { scale: { x: 'independent', y: 'independent' } },
     spec: {
-      width: 190,
-      height: 160,
+      width: 200,
+      height: 170,
       layer: [
         {
           transform: [{ filter: { field: 'front', equal: true } }],
@@ -65,10 +78,10 @@ export function planeFacets(o: { rows: Row[]; group: string; series: string; ser
         {
           mark: { type: 'point', filled: true, size: 70, opacity: 0.9 },
           encoding: {
-            x: { field: o.x, type: 'quantitative', title: o.xTitle, scale: logX ? { type: 'log' } : { zero: false } },
-            y: { field: o.y, type: 'quantitative', title: o.yTitle, scale: logY ? { type: 'log' } : { zero: false } },
-            color: { field: o.series, type: 'nominal', title: o.seriesTitle },
-            shape: { field: o.series, type: 'nominal', title: o.seriesTitle },
+            x: { field: o.x, type: 'quantitative', title: o.xTitle, scale: logX ? { type: 'log' } : { zero: false }, axis: { ...axisFormat(nums(o.rows, o.x)), labelOverlap: 'greedy', labelSeparation: 6 } },
+            y: { field: o.y, type: 'quantitative', title: o.yTitle, scale: logY ? { type: 'log' } : { zero: false }, axis: axisFormat(nums(o.rows, o.y)) },
+            color: { field: o.series, type: 'nominal', title: o.seriesTitle, scale: { domain: order(o.rows, o.series) } },
+            shape: { field: o.series, type: 'nominal', title: o.seriesTitle, scale: { domain: order(o.rows, o.series) } },
             stroke: { condition: { test: 'datum.front', value: '#000' }, value: null },
             tooltip: [{ field: o.group }, { field: o.series }, { field: o.x }, { field: o.y }, { field: 'front', title: 'on Pareto front' }],
           },
@@ -101,10 +114,10 @@ export function identityScatter(o: { rows: Row[]; x: string; xTitle: string; y: 
         data: { values: log ? o.rows.filter((r) => Number(r[o.x]) > 0 && Number(r[o.y]) > 0) : o.rows },
         mark: { type: 'point', filled: true, size: 40, opacity: 0.75 },
         encoding: {
-          x: { field: o.x, type: 'quantitative', title: o.xTitle, scale },
-          y: { field: o.y, type: 'quantitative', title: o.yTitle, scale },
-          color: { field: o.series, type: 'nominal', title: o.seriesTitle },
-          shape: { field: o.series, type: 'nominal', title: o.seriesTitle },
+          x: { field: o.x, type: 'quantitative', title: o.xTitle, scale, axis: axisFormat(all) },
+          y: { field: o.y, type: 'quantitative', title: o.yTitle, scale, axis: axisFormat(all) },
+          color: { field: o.series, type: 'nominal', title: o.seriesTitle, scale: { domain: order(o.rows, o.series) } },
+          shape: { field: o.series, type: 'nominal', title: o.seriesTitle, scale: { domain: order(o.rows, o.series) } },
           tooltip: [o.series, ...(o.tooltip ?? []), o.x, o.y].map((f) => ({ field: f })),
         },
       },
@@ -129,7 +142,8 @@ export function rankedBars(o: { rows: Row[]; label: string; labelTitle: string; 
 }
 
 /**
- * A swept parameter on x, a result on y, one line per series (colour and shape), one panel per
+ * A swept parameter on x, a result on y, one line per series (colour; a shape channel on a
+ * line-with-points mark would split the legend in two), one panel per
  * `facet` value when there are several. `ordinal`: x values are labels (e.g. a PE array 16x16).
  */
 export function sweepLines(o: { rows: Row[]; x: string; xTitle: string; ordinal: boolean; y: string; yTitle: string; series: string; seriesTitle: string; facet?: string; xOrder?: string[] }): Spec {
@@ -137,16 +151,15 @@ export function sweepLines(o: { rows: Row[]; x: string; xTitle: string; ordinal:
   const ys = o.rows.map((r) => Number(r[o.y])).filter((v) => Number.isFinite(v));
   const x = o.ordinal
     ? { field: o.x, type: 'ordinal', title: o.xTitle, sort: o.xOrder ?? null }
-    : { field: o.x, type: 'quantitative', title: o.xTitle, scale: axisScale(xs) };
+    : { field: o.x, type: 'quantitative', title: o.xTitle, scale: axisScale(xs), axis: axisFormat(xs) };
   const inner = {
     width: 300,
     height: 220,
     mark: { type: 'line', point: { filled: true, size: 50 } },
     encoding: {
       x,
-      y: { field: o.y, type: 'quantitative', title: o.yTitle, scale: axisScale(ys) },
-      color: { field: o.series, type: 'nominal', title: o.seriesTitle },
-      shape: { field: o.series, type: 'nominal', title: o.seriesTitle },
+      y: { field: o.y, type: 'quantitative', title: o.yTitle, scale: axisScale(ys), axis: axisFormat(ys) },
+      color: { field: o.series, type: 'nominal', title: o.seriesTitle, scale: { domain: order(o.rows, o.series) } },
       tooltip: [o.series, ...(o.facet ? [o.facet] : []), o.x, o.y].map((f) => ({ field: f })),
     },
   };

@@ -14,7 +14,8 @@ export interface SweepRow {
   package: string;
   strategy: string;
   seed: string;
-  overrides: Record<string, number | number[] | undefined>;
+  /** Package overrides of the unit (sim/input/overrides.ts): numbers, or arrays such as [rows, cols]. */
+  overrides: object;
   analytical?: { latencyPs: number; energyPj: number; edpJs: number };
   simulated?: { latencyPs: number; energyPj: number; edpJs: number };
   error?: string;
@@ -28,12 +29,14 @@ export const PARAMETER_TITLES: Record<string, string> = {
   peArray: 'PE array (rows x cols)',
 };
 
-const valueLabel = (v: number | number[] | undefined) => (v === undefined ? '' : Array.isArray(v) ? v.join('x') : String(v));
+type OverrideValue = number | readonly number[] | undefined;
+const valueLabel = (v: OverrideValue) => (v === undefined ? '' : Array.isArray(v) ? v.join('x') : String(v));
+const override = (r: SweepRow, key: string) => (r.overrides as Record<string, OverrideValue> | undefined)?.[key];
 
 /** The override keys that take more than one value among the rows, in first-seen order. */
 export function sweptParameters(rows: readonly SweepRow[]): string[] {
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r.overrides ?? {})))];
-  return keys.filter((k) => new Set(rows.map((r) => valueLabel(r.overrides?.[k]))).size > 1);
+  return keys.filter((k) => new Set(rows.map((r) => valueLabel(override(r, k)))).size > 1);
 }
 
 /**
@@ -46,12 +49,12 @@ export function sweepPoints(rows: readonly SweepRow[], key: string) {
   const parts: ((r: SweepRow) => string)[] = [(r) => r.package];
   if (varies((r) => r.strategy)) parts.push((r) => r.strategy);
   if (varies((r) => r.seed)) parts.push((r) => `seed ${r.seed}`);
-  for (const k of swept) parts.push((r) => `${k}=${valueLabel(r.overrides?.[k])}`);
-  return rows.filter((r) => r.simulated && r.overrides?.[key] !== undefined).map((r) => {
-    const v = r.overrides[key]!;
+  for (const k of swept) parts.push((r) => `${k}=${valueLabel(override(r, k))}`);
+  return rows.filter((r) => r.simulated && override(r, key) !== undefined).map((r) => {
+    const v = override(r, key)!;
     return {
-      scenario: r.scenario, series: parts.map((p) => p(r)).join(', '), x: Array.isArray(v) ? v.join('x') : v,
-      xSize: Array.isArray(v) ? v.reduce((a, b) => a * b, 1) : v, edpJs: r.simulated!.edpJs, latencyMs: r.simulated!.latencyPs / 1e9, energyMj: r.simulated!.energyPj / 1e9,
+      scenario: r.scenario, series: parts.map((p) => p(r)).join(', '), x: Array.isArray(v) ? v.join('x') : (v as number),
+      xSize: Array.isArray(v) ? v.reduce((a: number, b: number) => a * b, 1) : (v as number), edpJs: r.simulated!.edpJs, latencyMs: r.simulated!.latencyPs / 1e9, energyMj: r.simulated!.energyPj / 1e9,
     };
   });
 }
@@ -68,7 +71,7 @@ function tableOf(rows: readonly SweepRow[]): { columns: Column[]; rows: Record<s
     rows: rows.map((r) => ({
       sweep: r.sweep, unit: r.unit, scenario: r.scenario, package: r.package, strategy: r.strategy, seed: r.seed,
       ...Object.fromEntries(keys.map((k) => {
-        const v = r.overrides?.[k];
+        const v = override(r, k);
         return [`ov.${k}`, typeof v === 'number' ? v : valueLabel(v)];
       })),
       latencyMs: r.simulated ? r.simulated.latencyPs / 1e9 : null, energyMj: r.simulated ? r.simulated.energyPj / 1e9 : null,
