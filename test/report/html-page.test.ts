@@ -18,6 +18,8 @@ describe('HTML page', () => {
     expect(html).not.toMatch(/sourceMappingURL/);
     // vega, vega-lite and vega-embed are inlined.
     expect(html).toContain('vegaEmbed');
+    // Their BSD-3-Clause notices travel with them.
+    expect(html.match(/Copyright \(c\) 2015[-\d]*, University of Washington Interactive Data Lab/g)).toHaveLength(3);
     expect(html.length).toBeGreaterThan(500_000);
   });
 

@@ -151,7 +151,7 @@ export function sweepLines(o: { rows: Row[]; x: string; xTitle: string; ordinal:
   const ys = o.rows.map((r) => Number(r[o.y])).filter((v) => Number.isFinite(v));
   const x = o.ordinal
     ? { field: o.x, type: 'ordinal', title: o.xTitle, sort: o.xOrder ?? null }
-    : { field: o.x, type: 'quantitative', title: o.xTitle, scale: axisScale(xs), axis: axisFormat(xs) };
+    : { field: o.x, type: 'quantitative', title: o.xTitle, scale: { ...axisScale(xs), nice: false, padding: 12 }, axis: axisFormat(xs) };
   const inner = {
     width: 300,
     height: 220,

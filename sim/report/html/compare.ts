@@ -34,7 +34,7 @@ export function compareSections(r: PackageComparison, baseline: string): Section
     {
       id: 'edp',
       title: `EDP per scenario, relative to ${baseline}`,
-      caption: `Simulated energy-delay product of each scenario on each package divided by ${baseline}'s on the same scenario (below the dashed line at 1: better than ${baseline}).`,
+      caption: `Simulated energy-delay product of each scenario on each package divided by ${baseline}'s on the same scenario: bars go down from the dashed line at 1 where a package beats ${baseline} and up where it loses (${baseline} itself is the line).`,
       spec: groupedBars({ rows, group: 'scenario', groupTitle: 'scenario', series: 'package', seriesTitle: 'package', value: 'edpVsBaseline', valueTitle: `EDP / EDP of ${baseline} (simulated)`, reference: 1, tooltip: ['edpJs'] }),
       table: {
         columns: [

@@ -95,21 +95,24 @@ function tableHtml(t: Table): string {
   return `<table class="sortable"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-/** The built browser bundles of a package, found the way Node finds the package itself. */
+/**
+ * A package's built browser bundle as an inline script, preceded by its licence (BSD-3-Clause
+ * asks that redistributions carry the copyright notice), found the way Node finds the package.
+ */
 function bundle(pkg: string, file: string): string {
   for (const dir of require.resolve.paths(pkg) ?? []) {
     const p = path.join(dir, pkg, 'build', file);
-    if (fs.existsSync(p)) return fs.readFileSync(p, 'utf8').replace(/\/\/# sourceMappingURL=\S+\s*$/, '');
+    if (!fs.existsSync(p)) continue;
+    const js = fs.readFileSync(p, 'utf8').replace(/\/\/# sourceMappingURL=\S+\s*$/, '').replace(/<\/script/gi, '<\\/script');
+    const licence = path.join(dir, pkg, 'LICENSE');
+    const notice = fs.existsSync(licence) ? fs.readFileSync(licence, 'utf8').replace(/--/g, '- -').trim() : '';
+    return `<!-- ${pkg}: ${notice} -->\n<script>${js}</script>`;
   }
   throw new Error(`cannot find ${pkg}/build/${file} (npm install)`);
 }
 
-let libs: string | null = null;
 function libraries(): string {
-  libs ??= [bundle('vega', 'vega.min.js'), bundle('vega-lite', 'vega-lite.min.js'), bundle('vega-embed', 'vega-embed.min.js')]
-    .map((s) => `<script>${s.replace(/<\/script/gi, '<\\/script')}</script>`)
-    .join('\n');
-  return libs;
+  return [bundle('vega', 'vega.min.js'), bundle('vega-lite', 'vega-lite.min.js'), bundle('vega-embed', 'vega-embed.min.js')].join('\n');
 }
 
 const STYLE = `

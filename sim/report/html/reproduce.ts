@@ -71,7 +71,7 @@ export function reproduceSections(r: ScarReport): Section[] {
     {
       id: 'edp',
       title: 'EDP per scenario and strategy, relative to Simba NVD',
-      caption: 'Analytical EDP (as the paper computes it) of each strategy divided by Simba NVD\'s on the same scenario; below the dashed line at 1 the strategy beats Simba NVD. Simulated EDPs are in the table.',
+      caption: 'Analytical EDP (as the paper computes it) of each strategy divided by Simba NVD\'s on the same scenario; bars go down from the dashed line at 1 where the strategy beats Simba NVD (Simba NVD itself is the line). Simulated EDPs are in the table.',
       spec: groupedBars({ rows, group: 'scenario', groupTitle: 'scenario (Table III)', series: 'strategy', seriesTitle: 'strategy', value: 'edpVsSimbaNvd', valueTitle: 'EDP / EDP of Simba NVD (analytical)', reference: 1, tooltip: ['edpJs', 'simulatedEdpJs'] }),
       table: {
         columns: [
