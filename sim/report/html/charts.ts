@@ -38,7 +38,8 @@ export function groupedBars(o: { rows: Row[]; group: string; groupTitle: string;
     mark: { type: 'bar' },
     encoding: {
       x: { field: o.group, type: 'nominal', title: o.groupTitle, sort: order(o.rows, o.group), axis: { labelAngle: -30, labelLimit: 220 } },
-      xOffset: { field: o.series, type: 'nominal', sort: order(o.rows, o.series) },
+      // One bar per group (group = series): no offsets, the bar on its tick.
+      ...(o.group === o.series ? {} : { xOffset: { field: o.series, type: 'nominal', sort: order(o.rows, o.series) } }),
       y: { field: o.value, type: 'quantitative', title: o.valueTitle, scale: log ? { type: 'log' } : { type: 'linear', zero: true }, axis: axisFormat(vals) },
       ...(log ? { y2: { datum: o.reference } } : {}),
       color: { field: o.series, type: 'nominal', title: o.seriesTitle, sort: order(o.rows, o.series) },
@@ -49,7 +50,7 @@ export function groupedBars(o: { rows: Row[]; group: string; groupTitle: string;
   if (o.reference !== undefined) layer.push({ data: { values: [{}] }, mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { y: { datum: o.reference } } });
   // At least 60 px per group, so a plot of a few single bars is not a sliver.
   const step = Math.max(14, Math.ceil(60 / order(o.rows, o.series).length));
-  return { width: { step, for: 'offset' }, height: 300, data: { values: o.rows }, layer };
+  return { width: o.group === o.series ? { step: 60 } : { step, for: 'offset' }, height: 300, data: { values: o.rows }, layer };
 }
 
 /**
