@@ -92,6 +92,15 @@ describe('--html on the CLI', () => {
     expect(h).toContain('id="plot-sweep-nopBandwidthGBps"');
   });
 
+  test('compare --html on one package: EDP and plane plots; no reduction plot without a heterogeneous and a homogeneous package', async () => {
+    const file = path.join(tmp, 'compare.html');
+    const r = await quietly(['compare', '--scenarios', path.join(SMALL, 'scenario.json'), '--packages', path.join(SMALL, 'package.json'), '--quiet', '--html', file]);
+    expect(r.code).toBe(0);
+    const h = fs.readFileSync(file, 'utf8');
+    expect(h.match(/<div class="plot" id="plot-([a-z]+)"/g)).toEqual(['<div class="plot" id="plot-edp"', '<div class="plot" id="plot-plane"']);
+    expect(h).toContain('Needs at least one heterogeneous and one homogeneous package');
+  }, 60_000);
+
   test('compare --baseline naming no compared package: one line, exit 2, before any work', async () => {
     const r = await quietly(['compare', '--scenarios', path.join(SMALL, 'scenario.json'), '--packages', path.join(SMALL, 'package.json'), '--baseline', 'nope', '--html', path.join(tmp, 'c.html')]);
     expect(r.code).toBe(2);

@@ -30,6 +30,7 @@ export function compareRows(r: PackageComparison, baseline: string) {
 
 export function compareSections(r: PackageComparison, baseline: string): Section[] {
   const rows = compareRows(r, baseline);
+  const hasBoth = r.scenarios.some((s) => Number.isFinite(s.edpReductionSimulated));
   return [
     {
       id: 'edp',
@@ -61,15 +62,17 @@ export function compareSections(r: PackageComparison, baseline: string): Section
     {
       id: 'reduction',
       title: 'EDP reduction of the best heterogeneous package over the best homogeneous one',
-      caption: '1 - EDP(best heterogeneous) / EDP(best homogeneous) per scenario, by each of the three estimates of the same schedules (the closed form, the list schedule, the simulation); positive: heterogeneous wins.',
-      spec: groupedBars({
+      caption: hasBoth
+        ? '1 - EDP(best heterogeneous) / EDP(best homogeneous) per scenario, by each of the three estimates of the same schedules (the closed form, the list schedule, the simulation); positive: heterogeneous wins.'
+        : 'Needs at least one heterogeneous and one homogeneous package among the compared ones: no plot.',
+      spec: hasBoth ? groupedBars({
         rows: r.scenarios.flatMap((s) => [
           { scenario: s.scenario, estimate: 'closed form', reduction: s.edpReductionClosedForm },
           { scenario: s.scenario, estimate: 'list schedule', reduction: s.edpReductionAnalytical },
           { scenario: s.scenario, estimate: 'simulation', reduction: s.edpReductionSimulated },
         ]),
         group: 'scenario', groupTitle: 'scenario', series: 'estimate', seriesTitle: 'estimate', value: 'reduction', valueTitle: 'EDP reduction (fraction; 0.2 = 20%)', reference: 0,
-      }),
+      }) : null,
       table: {
         columns: [
           { key: 'scenario', title: 'scenario' }, { key: 'kind', title: 'kind' }, { key: 'bestHeterogeneous', title: 'best het.' }, { key: 'bestHomogeneous', title: 'best hom.' },
