@@ -15,3 +15,6 @@ function findRoot(from: string): string {
 }
 
 export const ROOT = findRoot(__dirname);
+
+/** mcmsim's version, from its package.json (reports and traces name the version that made them). */
+export const VERSION: string = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

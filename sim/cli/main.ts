@@ -9,6 +9,7 @@ import { InputError } from '../input/errors';
 import { evaluate, Evaluation, loadInputs, loadScheduleWithInputs, makeSchedule, ScheduleOptions, STRATEGIES, Strategy } from '../pipeline';
 import { DEFAULT_SCAR, SearchLimitError } from '../sched/scar/scar';
 import { comparePackages, shippedScenarios } from '../report/packages';
+import { loadPackage } from '../input/package';
 import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
 import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesText, summaryText, table } from '../report/format';
@@ -22,6 +23,9 @@ import { ROOT } from '../root';
 import { defaultJobs, runUnits } from './pool';
 import { Progress } from './progress';
 import { mergeSweep, resolveShard, runSweep, SweepUsageError, unitLabel } from './sweep';
+import { reportMeta, writeHtmlReport, writeSweepHtml } from './html';
+import { compareReport } from '../report/html/compare';
+import { validateReport } from '../report/html/validate';
 
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
 const DEFAULT_PACKAGE = path.join(ROOT, 'models/packages/het_3x3.json');
@@ -140,7 +144,7 @@ function cmdSchedule(args: Common & SchedArgs & { scenario: string; package: str
   else out(`wrote ${args.out}: ${schedule.jobs.length} jobs (${args.strategy})`);
 }
 
-async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string }) {
+async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string; html?: string; argv?: string[] }) {
   let ev: Evaluation;
   if (args.schedule) {
     const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
@@ -152,6 +156,7 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
     ev = await evaluate(schedule, inputs);
   }
   const c = ev.comparison;
+  if (args.html) writeHtmlReport(args.html, validateReport(c, reportMeta(args.schedule ? [args.schedule] : [args.scenario, args.package], args.seed, args.argv)));
   const format = args.json ? 'json' : args.format;
   if (format === 'json') out(JSON.stringify(c, null, 2));
   else if (format === 'csv') process.stdout.write(jobsCsv(c));
@@ -168,23 +173,27 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
 
 const PACKAGES_3X3 = ['het_sides_3x3', 'het_cross_3x3', 'ws_3x3', 'os_3x3'].map((n) => path.join(ROOT, 'models/packages', `${n}.json`));
 
-async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string; jobs?: number }) {
+async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string; jobs?: number; html?: string; baseline?: string; argv?: string[] }) {
   const scenarios = args.scenarios?.length ? args.scenarios : shippedScenarios(ROOT);
   const packages = args.packages?.length ? args.packages : PACKAGES_3X3;
   const jobs = jobsOption(args.jobs);
+  const names = packages.map((f) => loadPackage(f).name);
+  if (args.baseline !== undefined && !names.includes(args.baseline)) throw new UsageError(`--baseline must name a compared package (${names.join(', ')}), got "${args.baseline}"`);
   const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap }, (units) => {
     const p = new Progress(units.length, args.quiet);
     return runUnits('package', units, { jobs, onResult: (i) => p.unit(unitLabel(units[i])) });
   });
+  if (args.html) writeHtmlReport(args.html, compareReport(r, reportMeta([...scenarios, ...packages], args.seed, args.argv), args.baseline));
   out(args.json ? JSON.stringify(r, null, 2) : comparisonText(r, args.format === 'md'));
 }
 
-async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: string[]; out?: string; shard?: string; jobs?: number; format: 'text' | 'md' | 'csv' | 'json' }): Promise<number> {
+async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: string[]; out?: string; shard?: string; jobs?: number; format: 'text' | 'md' | 'csv' | 'json'; html?: string; argv?: string[] }): Promise<number> {
   if (args.spec === 'merge') {
     if (!args.files?.length) throw new UsageError('sweep merge: name the results files to merge');
     const r = mergeSweep(args.files, args.json ? 'json' : args.format);
     if (!args.quiet) for (const f of r.unfinished) process.stderr.write(`${f}: ignored an unfinished last line (a shard still running, or killed)\n`);
     if (!args.quiet) for (const c of r.coverage) process.stderr.write(`${c.sweep}: ${c.present} of ${c.units} units${c.missing.length ? `; missing ${c.missing.slice(0, 20).join(', ')}${c.missing.length > 20 ? ', ...' : ''}` : ''}\n`);
+    if (args.html) writeSweepHtml(args.html, r.lines, args.files, args.argv);
     if (args.out) writeFileAtomic(args.out, r.text);
     else process.stdout.write(r.text);
     return 0;
@@ -250,6 +259,7 @@ export function buildCli(argv: string[]): Argv {
       .option('micro-batches', { type: 'number', default: DEFAULT_SCAR.maxMicroBatches, describe: 'scar: most micro-batches per model (pipelining)' })
       .option('population', { type: 'number', default: DEFAULT_SCAR.population, describe: 'scar: evolutionary population' })
       .option('generations', { type: 'number', default: DEFAULT_SCAR.generations, describe: 'scar: evolutionary generations' });
+  const html = (y: Argv) => y.option('html', { type: 'string', describe: 'also write an HTML report with plots (one self-contained file)' });
   const io = (y: Argv) =>
     sched(y)
       .option('scenario', { type: 'string', default: DEFAULT_SCENARIO, describe: 'scenario JSON' })
@@ -270,10 +280,11 @@ export function buildCli(argv: string[]): Argv {
     .command('schedule', 'schedule a scenario on a package and write the schedule file', (y) => io(common(y)).option('out', { type: 'string', demandOption: true, describe: 'schedule file to write' }))
     .command('simulate', 'replay a schedule file in the discrete-event simulator', (y) => traces(common(y)).option('schedule', { type: 'string', demandOption: true }))
     .command('validate', 'analytical vs simulated, per job and for the scenario', (y) =>
-      io(common(y)).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text' }),
+      html(io(common(y))).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text' }),
     )
     .command('compare', 'every scenario on every package: EDP, latency, energy (analytical and simulated), heterogeneous vs homogeneous', (y) =>
-      sched(common(y))
+      html(sched(common(y)))
+        .option('baseline', { type: 'string', describe: 'package name the HTML report normalises EDP to (default: the first homogeneous package)' })
         .option('scenarios', { type: 'array', string: true, describe: 'scenario files (default: the ten in models/scenarios)' })
         .option('packages', { type: 'array', string: true, describe: 'package files (default: the 3x3 heterogeneous and homogeneous packages)' })
         .option('gap', { type: 'boolean', default: false, describe: 'also run the exhaustive reference and report SCAR\'s optimality gap' })
@@ -289,10 +300,11 @@ export function buildCli(argv: string[]): Argv {
         .option('out', { type: 'string', describe: 'results file (JSON lines; units already in it are skipped); merge: table file (default stdout)' })
         .option('shard', { type: 'string', describe: 'run shard I of N (I/N, from 0; default: from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT, else all)' })
         .option('jobs', { type: 'number', describe: 'worker threads (default: the cores); results are the same for any number' })
-        .option('format', { choices: ['text', 'md', 'csv', 'json'], default: 'text', describe: 'merge: table format' }),
+        .option('format', { choices: ['text', 'md', 'csv', 'json'], default: 'text', describe: 'merge: table format' })
+        .option('html', { type: 'string', describe: 'merge: also write an HTML report with plots (EDP against each swept parameter)' }),
     )
     .command('reproduce <paper>', 'reproduce a paper\'s evaluation (scar: Odema et al., MICRO 2024, Tables IV-VI)', (y) =>
-      common(y)
+      html(common(y))
         .positional('paper', { choices: ['scar'], describe: 'which paper' })
         .option('grid', { choices: ['3x3', '6x6'], default: '3x3', describe: '3x3: the ten scenarios, six strategies; 6x6: scenario 4 on Het-Cross and both Simba' })
         .option('objective', { choices: OBJECTIVES, default: 'edp' as ObjectiveName, describe: 'what the schedulers minimise' })
@@ -326,6 +338,7 @@ export async function main(argv: string[]): Promise<number> {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const args = (await buildCli(argv).parseAsync()) as any;
     const cmd = String(args._[0]);
+    args.argv = argv; // the command line as typed, for reports
     if (cmd === 'run') {
       const a = args as never as Parameters<typeof cmdRun>[0] & { noTrace?: boolean };
       if (a.noTrace) a.trace = undefined;

@@ -8,6 +8,8 @@ import { runUnits } from './pool';
 import { Progress } from './progress';
 import { reproduceText } from '../report/reproduce-format';
 import { ObjectiveName } from '../sched/objective';
+import { reproduceReport } from '../report/html/reproduce';
+import { reportMeta, writeHtmlReport } from './html';
 
 export interface ReproduceArgs {
   paper: string;
@@ -19,6 +21,8 @@ export interface ReproduceArgs {
   json: boolean;
   quiet: boolean;
   format: 'text' | 'md';
+  html?: string;
+  argv?: string[];
 }
 
 /** Scheduler warnings always; one progress line per finished unit (k of N and time left on a terminal). */
@@ -41,5 +45,6 @@ export async function runReproduce(args: ReproduceArgs, jobs: number): Promise<s
   // worker threads they overlap; the whole run's process CPU (every thread) is the honest total.
   const cpu = process.cpuUsage(cpu0);
   report.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  if (args.html) writeHtmlReport(args.html, reproduceReport(report, reportMeta(['models/scenarios/scar*.json', 'models/packages/scar_*.json'], args.seed, args.argv)));
   return args.json ? JSON.stringify(report, null, 2) : reproduceText(report, args.format === 'md');
 }

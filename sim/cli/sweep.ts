@@ -132,7 +132,7 @@ export async function runSweep(specFile: string, opts: { out: string; shard: Sha
 }
 
 /** Joins results files (shards): the table, which units of each sweep are missing, and files whose last line was unfinished. */
-export function mergeSweep(files: string[], format: 'text' | 'md' | 'csv' | 'json'): { text: string; coverage: ReturnType<typeof coverage>; unfinished: string[] } {
+export function mergeSweep(files: string[], format: 'text' | 'md' | 'csv' | 'json'): { text: string; coverage: ReturnType<typeof coverage>; unfinished: string[]; lines: SweepLine[] } {
   const all: SweepLine[] = [];
   const unfinished: string[] = [];
   for (const f of files) {
@@ -143,5 +143,5 @@ export function mergeSweep(files: string[], format: 'text' | 'md' | 'csv' | 'jso
   }
   const lines = orderLines(all);
   const text = format === 'json' ? JSON.stringify(lines, null, 2) + '\n' : sweepTable(lines, format);
-  return { text, coverage: coverage(lines), unfinished };
+  return { text, coverage: coverage(lines), unfinished, lines };
 }
