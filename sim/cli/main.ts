@@ -12,9 +12,13 @@ import { comparePackages, shippedScenarios } from '../report/packages';
 import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
 import { jobsCsv, jobsText, pct, summaryText, table } from '../report/format';
-import { writeFileAtomic } from './files';
+import { OutputError, describeCode, writeFileAtomic } from './files';
+import { enableTempReaper, registerTemp, releaseTemp } from './temps';
+import { tempFileHooks } from '../trace/file';
 import { costOfLayer } from '../report/layer';
 import { openSinks } from './sinks';
+import { cmdImport, importOptions } from './import';
+import { checkRepeatedFlags, userPathOf } from './flags';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
@@ -210,11 +214,13 @@ export function buildCli(argv: string[]): Argv {
         .option('samples', { type: 'number', default: 1 })
         .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
     )
+    .command('import <format> <model>', 'convert a model (ONNX) into a workload file', (y) => importOptions(common(y)))
     .demandCommand(1, 'name a command')
     .help()
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UsageError(msg);
+      // yargs spreads some messages ("Invalid values:") over several lines.
+      throw new UsageError(String(msg).replace(/\s*\n\s*/g, ' '));
     });
 }
 
@@ -224,6 +230,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const args = (await buildCli(argv).parseAsync()) as any;
+    const repeated = checkRepeatedFlags(args, ['scenarios', 'packages', 'input']);
+    if (repeated) throw new UsageError(repeated);
     const cmd = String(args._[0]);
     if (cmd === 'run') {
       const a = args as never as Parameters<typeof cmdRun>[0] & { noTrace?: boolean };
@@ -234,17 +242,18 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'validate') await cmdValidate(args);
     else if (cmd === 'cost') cmdCost(args);
     else if (cmd === 'compare') await cmdCompare(args);
+    else if (cmd === 'import') cmdImport(args, out, (m) => process.stderr.write(m + '\n'));
     else throw new UsageError(`unknown command "${cmd}"`);
     return 0;
   } catch (e) {
-    if (e instanceof InputError || e instanceof UsageError || e instanceof SearchLimitError) {
+    if (e instanceof InputError || e instanceof UsageError || e instanceof SearchLimitError || e instanceof OutputError) {
       process.stderr.write(`mcmsim: error: ${e.message}\n`);
       return 2;
     }
     const err = e as NodeJS.ErrnoException;
     if (err && err.code && err.syscall) {
       // Output files we cannot write: a user error, not a bug.
-      process.stderr.write(`mcmsim: error: ${err.path ?? ''}: ${err.code} (${err.syscall})\n`);
+      process.stderr.write(`mcmsim: error: ${userPathOf(err.path ?? '')}: cannot write (${describeCode(err.code)})\n`);
       return 2;
     }
     process.stderr.write(`mcmsim: internal error: ${(e as Error).message}\n${process.env.MCMSIM_DEBUG ? (e as Error).stack + '\n' : ''}`);
@@ -258,6 +267,9 @@ if (require.main === module) {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
+  enableTempReaper();
+  tempFileHooks.created = registerTemp;
+  tempFileHooks.removed = releaseTemp;
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
