@@ -229,10 +229,10 @@ export function importModel(model: OnnxModel, opts: ImportOptions = {}): ImportR
         fusedNodes++;
         setOut(src);
       } else if (ELEMENTWISE.has(n.opType)) {
-        const low = lowerVector(elems(outFacts[0].shape), actIns.length, batch);
+        const low = lowerVector(elems(outFacts[0].shape), batch);
         setOut({ layers: [addLayer(n, low, src, '', actIns.length)], model: false });
       } else if (VECTOR.has(n.opType) || n.opType === 'Resize' || n.opType === 'Upsample') {
-        const low = lowerVector(elems(shapeOf(0)), 1, batch, n.opType === 'Resize' || n.opType === 'Upsample' ? `${n.attrs.get('mode')?.s} resize: one vector op per input element` : undefined);
+        const low = lowerVector(elems(shapeOf(0)), batch, n.opType === 'Resize' || n.opType === 'Upsample' ? `${n.attrs.get('mode')?.s} resize: one vector op per input element` : undefined);
         setOut({ layers: [addLayer(n, low, src)], model: false });
       } else if (n.opType === 'Conv') {
         setOut({ layers: [addLayer(n, lowerConv(n, shapeOf(0), shapeOf(1), batch), src)], model: false });

@@ -151,8 +151,7 @@ export function lowerMatmul(a: number[], b: number[], out: number[], batch: numb
   return { op: 'matmul', fields };
 }
 
-export function lowerVector(elementsTotal: number, operands: number, batch: number, note?: string): Lowered {
-  const fields: Fields = { elements: perSample(elementsTotal, batch, 'the element count') };
-  if (operands > 1) fields.operands = operands;
-  return { op: 'eltwise', fields, note };
+/** Element-wise work; the caller sets `operands` when it differs from the number of inputs. */
+export function lowerVector(elementsTotal: number, batch: number, note?: string): Lowered {
+  return { op: 'eltwise', fields: { elements: perSample(elementsTotal, batch, 'the element count') }, note };
 }
