@@ -6,6 +6,7 @@
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
 import { InputError } from '../input/errors';
+import { rangeViolation } from '../input/ranges';
 import { evaluate, Evaluation, loadInputs, loadScheduleWithInputs, makeSchedule, ScheduleOptions, STRATEGIES, Strategy } from '../pipeline';
 import { DEFAULT_SCAR, SearchLimitError } from '../sched/scar/scar';
 import { comparePackages, shippedScenarios } from '../report/packages';
@@ -49,8 +50,9 @@ interface SchedArgs {
 }
 
 function scheduleOptions(args: Common & SchedArgs): ScheduleOptions {
-  const positive = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be a positive integer, got ${v}`);
+  const positive = (name: 'windows' | 'top-k' | 'micro-batches' | 'population' | 'generations', v: number) => {
+    const why = rangeViolation(`cli.${name}`, v);
+    if (why) throw new UsageError(`--${name} ${why}`);
     return v;
   };
   return {

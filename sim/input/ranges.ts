@@ -74,12 +74,22 @@ export const RANGES = {
   'job.window': { min: 0, max: MI, int: true, unit: '' },
   'job.sample': { min: 0, max: 64 * KI, int: true, unit: 'samples' },
   'schedule.jobs': { min: 1, max: 16 * MI, int: true, unit: 'jobs' },
+  // command-line numbers (scheduler effort: the upper bounds keep a run within hours)
+  'cli.windows': { min: 1, max: 64, int: true, unit: 'windows' },
+  'cli.top-k': { min: 1, max: 64, int: true, unit: 'segmentations' },
+  'cli.micro-batches': { min: 1, max: 1024, int: true, unit: 'micro-batches' },
+  'cli.population': { min: 1, max: 10_000, int: true, unit: 'placements' },
+  'cli.generations': { min: 1, max: 100_000, int: true, unit: 'generations' },
 } as const satisfies Record<string, Range>;
 
 export type RangeKey = keyof typeof RANGES;
 
-/** Input files larger than this are refused before they are parsed (JSON.parse holds ~5x the text in memory). */
-export const MAX_INPUT_FILE_BYTES = 256 * MI;
+/**
+ * Input files larger than this are refused before they are read: JSON.parse and the IR hold
+ * about 10x the text in memory (a 64 MiB workload is ~500,000 layers, ~0.7 GB and ~4 CPU s to
+ * load; the largest shipped workload is 37 kB).
+ */
+export const MAX_INPUT_FILE_BYTES = 64 * MI;
 
 /** Why `n` is outside `key`'s range, or undefined when it is inside. */
 export function rangeViolation(key: RangeKey, n: number): string | undefined {
