@@ -101,6 +101,9 @@ const onSch = (what: string, id: string, mutate: (s: Json) => void, mention = ['
 });
 const raw = (what: string, id: string, text: string | Buffer, mention = ['cnn.json']): Case => ({ id, what, files: () => ({ 'cnn.json': text }), args: RUN, mention });
 
+/** A hand-written workload file, several lines, with `layer` as its only layer. */
+const pretty = (layer: string) => `{\n  "schema": "mcmsim/workload@1",\n  "name": "cnn",\n  "layers": [\n    ${layer}  ]\n}\n`;
+
 function bigWorkload(layers: number): string {
   const head = '{"schema":"mcmsim/workload@1","name":"cnn","layers":[\n';
   const l = (i: number) => `{"name":"l${i}","op":"conv2d","inChannels":16,"inHeight":8,"inWidth":8,"outChannels":16,"kernel":3,"pad":1}`;
@@ -126,11 +129,11 @@ function onnxModel(nodes: { op: string; in: string[]; out: string[]; name: strin
 const CASES: Case[] = [
   // --- broken files
   raw('truncated JSON', 'json-truncated', '{"schema": "mcmsim/workload@1", "name": "cnn", "layers": ['),
-  raw('trailing comma', 'json-trailing-comma', '{"schema": "mcmsim/workload@1", "name": "cnn", "layers": [{"name":"a","op":"eltwise","elements":4},]}'),
-  raw('NaN literal', 'json-nan', '{"schema": "mcmsim/workload@1", "name": "cnn", "layers": [{"name":"a","op":"eltwise","elements":NaN}]}'),
-  raw('Infinity literal', 'json-infinity', '{"schema": "mcmsim/workload@1", "name": "cnn", "layers": [{"name":"a","op":"eltwise","elements":Infinity}]}'),
-  raw('comment in JSON', 'json-comment', '// my model\n{"schema": "mcmsim/workload@1", "name": "cnn", "layers": []}'),
-  raw('single quotes', 'json-single-quotes', "{'schema': 'mcmsim/workload@1'}"),
+  raw('trailing comma', 'json-trailing-comma', pretty('{"name": "a", "op": "eltwise", "elements": 4},\n')),
+  raw('NaN literal', 'json-nan', pretty('{"name": "a", "op": "eltwise", "elements": NaN}\n')),
+  raw('Infinity literal', 'json-infinity', pretty('{"name": "a", "op": "eltwise", "elements": Infinity}\n')),
+  raw('comment in JSON', 'json-comment', pretty('// the first layer\n{"name": "a", "op": "eltwise", "elements": 4}\n')),
+  raw('single quotes', 'json-single-quotes', pretty("{'name': 'a', 'op': 'eltwise', 'elements': 4}\n")),
   raw('empty file', 'json-empty', ''),
   raw('binary garbage', 'json-binary', Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 7919 + 13) % 256))),
   raw('a PNG file', 'json-png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)])),

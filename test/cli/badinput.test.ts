@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { main } from '../../sim/cli/main';
+import { cli } from './run';
 import { loadWorkload } from '../../sim/input/workload';
 import { RANGES } from '../../sim/input/ranges';
 
@@ -14,18 +14,6 @@ const ROOT = path.resolve(__dirname, '../..');
 const SMALL = path.join(ROOT, 'test/golden/small');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-bad-'));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 const json = (f: string) => JSON.parse(fs.readFileSync(path.join(SMALL, f), 'utf8'));
 const put = (name: string, content: string | Buffer | object) => {
@@ -75,7 +63,7 @@ describe('values so large they allocate without bound: documented ranges, checke
   });
   test('a 1000x1000 package is refused before its rows are read', async () => {
     const p = put('p-1000.json', pkgWith((x) => (x.grid = Array.from({ length: 1000 }, () => new Array(1000).fill('ws')))));
-    await expectError(['run', '--scenario', SCEN, '--package', p, '--no-trace'], `${p}: grid: 1000x1000 grid: must be <= 1024 chiplets (rows x cols) (the documented sane range)`);
+    await expectError(['run', '--scenario', SCEN, '--package', p, '--no-trace'], `${p}: grid: 1000x1000 grid: must be <= 256 chiplets (rows x cols) (the documented sane range)`);
   });
   test('every range is documented in models/README.md', () => {
     const doc = fs.readFileSync(path.join(ROOT, 'models/README.md'), 'utf8');

@@ -2,26 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { main } from '../../sim/cli/main';
+import { cli } from './run';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SMALL = path.join(ROOT, 'test/golden/small');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-cli-'));
 
-/** Runs the CLI in this process; returns exit code, stdout and stderr. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 const small = ['--scenario', path.join(SMALL, 'scenario.json'), '--package', path.join(SMALL, 'package.json'), '--quiet'];
 

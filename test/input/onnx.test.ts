@@ -238,3 +238,41 @@ describe('the subset schema matches the official onnx.proto', () => {
   });
   if (!OFFICIAL) test('official onnx.proto not found: install python3-onnx or set ONNX_PROTO to check the subset schema', () => undefined);
 });
+
+describe('import onnx: large initialisers and the command line', () => {
+  test('a 16 MB inline weight is neither decoded nor copied: the import takes well under a second of CPU', () => {
+    const W = root.lookupType('onnx.ModelProto');
+    const buf = Buffer.from(W.encode(W.fromObject({
+      ir_version: 8, opset_import: [{ domain: '', version: 13 }],
+      graph: {
+        node: [{ op_type: 'MatMul', input: ['x', 'w'], output: ['y'], name: 'proj' }],
+        input: [vi('x', [1, 7, 1024])], output: [vi('y', [])],
+        initializer: [{ name: 'w', dims: [1024, 4096], data_type: 1, raw_data: Buffer.alloc(1024 * 4096 * 4, 1) }],
+      },
+    })).finish());
+    const t = process.cpuUsage();
+    const r = imp(buf);
+    const c = process.cpuUsage(t);
+    expect((c.user + c.system) / 1e6).toBeLessThan(1);
+    expect(r.json.layers[0]).toMatchObject({ op: 'fc', inFeatures: 1024, outFeatures: 4096, tokens: 7 });
+    expect(r.params).toBe(1024 * 4096);
+  });
+
+  test('mcmsim import onnx: workload and scenario files, --json summary, one-line errors', async () => {
+    const { cli } = await import('../cli/run');
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'mcmsim-import-'));
+    const out = path.join(dir, 'w', 'r50.json');
+    const scen = path.join(dir, 's.json');
+    const r = await cli('import', 'onnx', path.join(FIX, 'resnet50.onnx'), '--out', out, '--scenario-out', scen, '--batch', '2', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ layers: 72, batch: 2, macsPerSample: 4089184256, weightElems: 25502912 });
+    expect(loadWorkload(out).layers).toHaveLength(72);
+    expect(JSON.parse(fs.readFileSync(scen, 'utf8'))).toEqual({ schema: 'mcmsim/scenario@1', name: 'resnet50', models: [{ workload: 'w/r50.json', batch: 2 }] });
+    const bad = await cli('import', 'onnx', path.join(FIX, 'resnet50.onnx'), '--out', out, '--input', 'image=1x3x224x224');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe(`mcmsim: error: ${path.join(FIX, 'resnet50.onnx')}: graph.input: --input names "image", but the model's inputs are "input"\n`);
+    const syntax = await cli('import', 'onnx', path.join(FIX, 'resnet50.onnx'), '--out', out, '--input', '1,3,224,224');
+    expect(syntax.err).toBe('mcmsim: error: --input: expected NAME=DIMxDIM..., e.g. input=1x3x224x224, got "1,3,224,224"\n');
+  });
+});
