@@ -21,7 +21,7 @@ export class OutputError extends Error {
 export function describeCode(code: string): string {
   const why: Record<string, string> = {
     EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on the device',
-    EISDIR: 'it is a folder', ENOTDIR: 'a parent is a file, not a folder', EEXIST: 'a parent is a file, not a folder', ENOENT: 'no such folder',
+    EISDIR: 'it is a folder', ENOTDIR: 'a parent is a file, not a folder', EEXIST: 'a file is in the way of a folder', ENOENT: 'no such folder',
     ENAMETOOLONG: 'name too long', EDQUOT: 'disk quota exceeded',
   };
   return why[code] ? `${why[code]}, ${code}` : code;

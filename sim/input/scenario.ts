@@ -31,6 +31,7 @@ export function loadScenario(file: string): Scenario {
         if (e instanceof InputError && e.detail === 'file not found') {
           m.get('workload').fail(`workload file "${rel}" not found (resolved to ${wfile})`);
         }
+        if (e instanceof InputError && e.file === wfile && e.detail === 'is a folder, not a file') m.get('workload').fail(`"${rel}" is a folder, not a workload file`);
         throw e;
       }
       cache.set(wfile, workload);

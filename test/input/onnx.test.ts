@@ -210,6 +210,7 @@ describe('import onnx: operators', () => {
 
 // The official schema ships with Debian's python3-onnx; CI runs where it is installed.
 const OFFICIAL = [process.env.ONNX_PROTO, '/usr/lib/python3/dist-packages/onnx/onnx.proto'].find((p) => p && fs.existsSync(p));
+if (!OFFICIAL) console.warn('SKIPPED the ONNX schema check: official onnx.proto not found (apt-get install python3-onnx, or set ONNX_PROTO to its path)');
 
 describe('the subset schema matches the official onnx.proto', () => {
   (OFFICIAL ? test : test.skip)('every message, field number, type and label of onnx_subset.proto is the official one', () => {
@@ -236,7 +237,6 @@ describe('the subset schema matches the official onnx.proto', () => {
     walk(subset);
     expect(checked).toBeGreaterThan(40);
   });
-  if (!OFFICIAL) test('official onnx.proto not found: install python3-onnx or set ONNX_PROTO to check the subset schema', () => undefined);
 });
 
 describe('import onnx: large initialisers and the command line', () => {
