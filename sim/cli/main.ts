@@ -217,6 +217,7 @@ export function buildCli(argv: string[]): Argv {
         .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
     )
     .command('import <format> <model>', 'convert a model (ONNX) into a workload file', (y) => importOptions(common(y)))
+    .middleware(rejectRepeatedFlags as unknown as Parameters<Argv['middleware']>[0])
     .demandCommand(1, 'name a command')
     .help()
     .fail((msg, err) => {
@@ -228,12 +229,16 @@ export function buildCli(argv: string[]): Argv {
 
 class UsageError extends Error {}
 
+/** yargs passes its instance too: flags the command declares as arrays may repeat, no other may. */
+function rejectRepeatedFlags(args: Record<string, unknown>, y: { getOptions(): { array: string[] } }): void {
+  const repeated = checkRepeatedFlags(args, y.getOptions().array);
+  if (repeated) throw new UsageError(repeated);
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const args = (await buildCli(argv).parseAsync()) as any;
-    const repeated = checkRepeatedFlags(args, ['scenarios', 'packages', 'input']);
-    if (repeated) throw new UsageError(repeated);
     const cmd = String(args._[0]);
     if (cmd === 'run') {
       const a = args as never as Parameters<typeof cmdRun>[0] & { noTrace?: boolean };
