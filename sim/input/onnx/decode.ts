@@ -85,10 +85,11 @@ function onnxModelType(): protobuf.Type {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Msg = any;
 
-function toNum(file: string, x: unknown, what: string): number {
+/** An int64 field (a Long when protobufjs has the long package, else a number) as a safe number. */
+function toNum(file: string, x: unknown, what: string, exact = true): number {
   const n = typeof x === 'number' ? x : x && typeof (x as { toNumber?: unknown }).toNumber === 'function' ? (x as { toNumber(): number }).toNumber() : Number(x);
-  if (!Number.isSafeInteger(n) && !Number.isFinite(n)) throw new InputError(file, what, `not a finite number`);
-  if (Number.isInteger(n) && !Number.isSafeInteger(n)) throw new InputError(file, what, `${String(x)} is too large`);
+  // Attributes may hold INT64_MAX ("to the end", Slice); dims and versions must be exact.
+  if (exact ? !Number.isSafeInteger(n) : !Number.isFinite(n)) throw new InputError(file, what, `${String(x)} is not an integer below 2^53`);
   return n;
 }
 
@@ -146,10 +147,10 @@ export function decodeOnnx(file: string, buf: Buffer): OnnxModel {
       attrs.set(a.name, {
         name: a.name,
         f: a.f,
-        i: a.i !== undefined && a.i !== null ? toNum(file, a.i, `node "${n.name}" attribute ${a.name}`) : undefined,
+        i: a.i !== undefined && a.i !== null ? toNum(file, a.i, `node "${n.name}" attribute ${a.name}`, false) : undefined,
         s,
         floats: a.floats?.length ? a.floats : undefined,
-        ints: a.ints?.length ? a.ints.map((x: unknown) => toNum(file, x, `node "${n.name}" attribute ${a.name}`)) : undefined,
+        ints: a.ints?.length ? a.ints.map((x: unknown) => toNum(file, x, `node "${n.name}" attribute ${a.name}`, false)) : undefined,
         t: a.t ? tensor(file, a.t) : undefined,
       });
     }
