@@ -6,6 +6,7 @@
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
 import { InputError } from '../input/errors';
+import { rangeViolation } from '../input/ranges';
 import { evaluate, Evaluation, loadInputs, loadScheduleWithInputs, makeSchedule, ScheduleOptions, STRATEGIES, Strategy } from '../pipeline';
 import { DEFAULT_SCAR, SearchLimitError } from '../sched/scar/scar';
 import { comparePackages, shippedScenarios } from '../report/packages';
@@ -13,7 +14,9 @@ import { loadPackage } from '../input/package';
 import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
 import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesText, summaryText, table } from '../report/format';
-import { writeFileAtomic } from './files';
+import { OutputError, describeCode, writeFileAtomic } from './files';
+import { enableTempReaper, registerTemp, releaseTemp } from './temps';
+import { tempFileHooks } from '../trace/file';
 import { costOfLayer } from '../report/layer';
 import { openSinks } from './sinks';
 import { OBJECTIVES, ObjectiveName } from '../sched/objective';
@@ -26,6 +29,8 @@ import { mergeSweep, resolveShard, runSweep, SweepUsageError, unitLabel } from '
 import { reportMeta, writeHtmlReport, writeSweepHtml } from './html';
 import { compareReport } from '../report/html/compare';
 import { validateReport } from '../report/html/validate';
+import { cmdImport, importOptions } from './import';
+import { checkRepeatedFlags, userPathOf } from './flags';
 
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
 const DEFAULT_PACKAGE = path.join(ROOT, 'models/packages/het_3x3.json');
@@ -68,8 +73,9 @@ function jobsOption(jobs: number | undefined): number {
 }
 
 function scheduleOptions(args: Common & SchedArgs): ScheduleOptions {
-  const positive = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be a positive integer, got ${v}`);
+  const positive = (name: 'windows' | 'top-k' | 'micro-batches' | 'population' | 'generations', v: number) => {
+    const why = rangeViolation(`cli.${name}`, v);
+    if (why) throw new UsageError(`--${name} ${why}`);
     return v;
   };
   return {
@@ -323,15 +329,24 @@ export function buildCli(argv: string[]): Argv {
         .option('samples', { type: 'number', default: 1 })
         .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
     )
+    .command('import <format> <model>', 'convert a model (ONNX) into a workload file', (y) => importOptions(common(y)))
+    .middleware(rejectRepeatedFlags as unknown as Parameters<Argv['middleware']>[0])
     .demandCommand(1, 'name a command')
     .help()
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UsageError(msg);
+      // yargs spreads some messages ("Invalid values:") over several lines.
+      throw new UsageError(String(msg).replace(/\s*\n\s*/g, ' '));
     });
 }
 
 class UsageError extends Error {}
+
+/** yargs passes its instance too: flags the command declares as arrays may repeat, no other may. */
+function rejectRepeatedFlags(args: Record<string, unknown>, y: { getOptions(): { array: string[] } }): void {
+  const repeated = checkRepeatedFlags(args, y.getOptions().array);
+  if (repeated) throw new UsageError(repeated);
+}
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -350,10 +365,11 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'compare') await cmdCompare(args);
     else if (cmd === 'reproduce') out(await runReproduce(args, jobsOption(args.jobs)));
     else if (cmd === 'sweep') return await cmdSweep(args);
+    else if (cmd === 'import') cmdImport(args, out, (m) => process.stderr.write(m + '\n'));
     else throw new UsageError(`unknown command "${cmd}"`);
     return 0;
   } catch (e) {
-    if (e instanceof InputError || e instanceof UsageError || e instanceof SearchLimitError) {
+    if (e instanceof InputError || e instanceof UsageError || e instanceof SearchLimitError || e instanceof OutputError) {
       // One line: yargs spreads its messages over several.
       process.stderr.write(`mcmsim: error: ${e.message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
@@ -361,7 +377,7 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as NodeJS.ErrnoException;
     if (err && err.code && err.syscall) {
       // Output files we cannot write: a user error, not a bug.
-      process.stderr.write(`mcmsim: error: ${err.path ?? ''}: ${err.code} (${err.syscall})\n`);
+      process.stderr.write(`mcmsim: error: ${userPathOf(err.path ?? '')}: cannot write (${describeCode(err.code)})\n`);
       return 2;
     }
     process.stderr.write(`mcmsim: internal error: ${(e as Error).message}\n${process.env.MCMSIM_DEBUG ? (e as Error).stack + '\n' : ''}`);
@@ -375,6 +391,9 @@ if (require.main === module) {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
+  enableTempReaper();
+  tempFileHooks.created = registerTemp;
+  tempFileHooks.removed = releaseTemp;
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

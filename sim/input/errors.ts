@@ -8,7 +8,8 @@ export class InputError extends Error {
     readonly jsonPath: string,
     readonly detail: string,
   ) {
-    super(`${file}: ${jsonPath || '(top level)'}: ${detail}`);
+    // A command-line flag ("--layer") has no JSON path.
+    super(file.startsWith('--') && !jsonPath ? `${file}: ${detail}` : `${file}: ${jsonPath || '(top level)'}: ${detail}`);
     this.name = 'InputError';
   }
 }

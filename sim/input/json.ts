@@ -4,19 +4,35 @@
  */
 import * as fs from 'fs';
 import { InputError } from './errors';
+import { describeJsonError } from './jsonerror';
+import { MAX_INPUT_FILE_BYTES, RangeKey, rangeViolation } from './ranges';
 
 export function readJsonFile(file: string): unknown {
-  let text: string;
+  let buf: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    const size = fs.statSync(file).size;
+    if (size > MAX_INPUT_FILE_BYTES) {
+      throw new InputError(file, '', `file is ${(size / 2 ** 20).toFixed(0)} MiB; input files above ${MAX_INPUT_FILE_BYTES / 2 ** 20} MiB are refused`);
+    }
+    buf = fs.readFileSync(file);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(file, '', code === 'ENOENT' ? 'file not found' : `cannot read (${code})`);
+    throw new InputError(file, '', code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read (${code})`);
   }
+  return parseJsonText(file, buf);
+}
+
+/** Parses JSON bytes; a UTF-8 byte-order mark is skipped, binary data is named as such (never echoed). */
+export function parseJsonText(file: string, buf: Buffer): unknown {
+  const head = buf.subarray(0, 4096);
+  if (head.includes(0)) throw new InputError(file, '', 'not a JSON text file (binary data)');
+  const text = buf.toString('utf8', buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0);
+  if (text.slice(0, 4096).includes('\ufffd')) throw new InputError(file, '', 'not a JSON text file (not UTF-8)');
   try {
     return JSON.parse(text);
-  } catch (e) {
-    throw new InputError(file, '', `malformed JSON: ${(e as Error).message}`);
+  } catch {
+    throw new InputError(file, '', `malformed JSON at ${describeJsonError(text)}`);
   }
 }
 
@@ -64,7 +80,7 @@ export class Node {
 
   num(opts: { min?: number; max?: number; int?: boolean; gt?: number } = {}): number {
     const v = this.value;
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail('expected a number');
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`expected a number, got ${describe(v)}`);
     const n = v as number;
     if (opts.int && !Number.isInteger(n)) this.fail(`expected an integer, got ${n}`);
     if (opts.min !== undefined && n < opts.min) this.fail(`must be >= ${opts.min}, got ${n}`);
@@ -73,20 +89,29 @@ export class Node {
     return n;
   }
 
+  /** A number inside the documented sane range of `key` (sim/input/ranges.ts). */
+  ranged(key: RangeKey): number {
+    const v = this.value;
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`expected a number, got ${describe(v)}`);
+    const why = rangeViolation(key, v as number);
+    if (why) this.fail(why);
+    return v as number;
+  }
+
   /** A positive integer (a count or a dimension). */
   pos(): number {
     return this.num({ int: true, min: 1 });
   }
 
-  /** A pair of non-negative integers like [rows, cols]; a single number means both. */
-  pair(min: number): [number, number] {
+  /** A pair of integers like [rows, cols] in `key`'s range; a single number means both. */
+  pair(key: RangeKey, what = '[height, width]'): [number, number] {
     if (typeof this.value === 'number') {
-      const n = this.num({ int: true, min });
+      const n = this.ranged(key);
       return [n, n];
     }
+    if (!Array.isArray(this.value) || this.value.length !== 2) this.fail(`expected a number or ${what}`);
     const a = this.arr();
-    if (a.length !== 2) this.fail('expected [height, width]');
-    return [a[0].num({ int: true, min }), a[1].num({ int: true, min })];
+    return [a[0].ranged(key), a[1].ranged(key)];
   }
 }
 
@@ -117,6 +142,33 @@ export class ObjNode {
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
+}
+
+/** A value as it may appear in a one-line message (short, printable). */
+function describe(v: unknown): string {
+  if (typeof v === 'string') return v.length > 40 || /[^\x20-\x7e]/.test(v) ? 'a string' : JSON.stringify(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : String(v);
+}
+
+/**
+ * The top-level object of an input file of `kind`: the schema is checked before the fields, so
+ * a scenario passed where a package is expected is named as the wrong kind of file.
+ */
+export function topObject(file: string, json: unknown, kind: string, required: readonly string[], optional: readonly string[]): ObjNode {
+  const root = new Node(file, '', json);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) root.fail(`expected an mcmsim/${kind}@1 object, got ${describe(json)}`);
+  const schema = (json as Record<string, unknown>).schema;
+  const want = `mcmsim/${kind}@1`;
+  if (schema === undefined) throw new InputError(file, 'schema', `missing required field (expected "${want}")`);
+  if (schema !== want) {
+    const m = typeof schema === 'string' ? /^mcmsim\/(\w+)@(\d+)$/.exec(schema) : null;
+    const s = new Node(file, 'schema', schema);
+    if (m && m[1] !== kind) s.fail(`this is a ${m[1]} file, expected a ${kind} file ("${want}")`);
+    s.fail(`expected "${want}", got ${describe(schema)}`);
+  }
+  return root.obj(['schema', ...required], optional);
 }
 
 /** Checks `"schema": "mcmsim/<kind>@1"`. */

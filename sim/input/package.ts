@@ -4,7 +4,8 @@
  * DRAM channels with the chiplet each attaches to.
  */
 import { Chiplet, ChipletKind, Dataflow, DATAFLOWS, DramChannel, Package } from './types';
-import { Node, checkSchema, deepFreeze, readJsonFile } from './json';
+import { Node, deepFreeze, readJsonFile, topObject } from './json';
+import { rangeViolation } from './ranges';
 import { DRAM_PRESETS, peakBandwidthGBps } from './dram-presets';
 
 /** DRAM timing models a package may name (the components are in sim/hw/dram*.ts). */
@@ -15,10 +16,9 @@ export function loadPackage(file: string): Package {
 }
 
 export function parsePackage(file: string, json: unknown): Package {
-  const top = new Node(file, '', json).obj(['schema', 'name', 'kinds', 'grid', 'nop', 'dram'], ['note', 'elementBytes']);
-  checkSchema(top, 'package');
+  const top = topObject(file, json, 'package', ['name', 'kinds', 'grid', 'nop', 'dram'], ['note', 'elementBytes']);
   const name = top.get('name').str();
-  const elementBytes = top.opt('elementBytes')?.num({ int: true, min: 1, max: 8 }) ?? 1;
+  const elementBytes = top.opt('elementBytes')?.ranged('package.elementBytes') ?? 1;
 
   const kindsNode = top.get('kinds').obj([], Object.keys((top.rec.kinds as object) ?? {}));
   const kinds: ChipletKind[] = Object.keys(kindsNode.rec).map((kname) => {
@@ -29,20 +29,25 @@ export function parsePackage(file: string, json: unknown): Package {
     return {
       name: kname,
       dataflow: k.get('dataflow').str(DATAFLOWS) as Dataflow,
-      peRows: k.get('peRows').pos(),
-      peCols: k.get('peCols').pos(),
-      bufferBytes: k.get('bufferBytes').num({ int: true, min: 64 }),
-      clockMHz: k.get('clockMHz').num({ gt: 0, max: 100000 }),
-      macEnergyPj: k.get('macEnergyPj').num({ min: 0 }),
-      vectorOpEnergyPj: k.opt('vectorOpEnergyPj')?.num({ min: 0 }) ?? 0,
-      bufferEnergyPjPerByte: k.get('bufferEnergyPjPerByte').num({ min: 0 }),
-      staticPowerMw: k.get('staticPowerMw').num({ min: 0 }),
+      peRows: k.get('peRows').ranged('kind.peRows'),
+      peCols: k.get('peCols').ranged('kind.peCols'),
+      bufferBytes: k.get('bufferBytes').ranged('kind.bufferBytes'),
+      clockMHz: k.get('clockMHz').ranged('kind.clockMHz'),
+      macEnergyPj: k.get('macEnergyPj').ranged('kind.macEnergyPj'),
+      vectorOpEnergyPj: k.opt('vectorOpEnergyPj')?.ranged('kind.vectorOpEnergyPj') ?? 0,
+      bufferEnergyPjPerByte: k.get('bufferEnergyPjPerByte').ranged('kind.bufferEnergyPjPerByte'),
+      staticPowerMw: k.get('staticPowerMw').ranged('kind.staticPowerMw'),
     };
   });
   if (kinds.length === 0) top.get('kinds').fail('expected at least one chiplet kind');
 
   const rowsN = top.get('grid').arr(1);
-  const grid = rowsN.map((r) => r.arr(1).map((c) => c.str(kinds.map((k) => k.name))));
+  // The size is checked before the rows are read, so a huge grid is refused in bounded time.
+  const cells = (rowsN[0].value as unknown[])?.length * rowsN.length;
+  const tooMany = Array.isArray(rowsN[0].value) ? rangeViolation('package.chiplets', cells) : undefined;
+  if (tooMany) top.get('grid').fail(`${rowsN.length}x${(rowsN[0].value as unknown[]).length} grid: ${tooMany.replace(/, got \d+$/, '')}`);
+  const kindNames = kinds.map((k) => k.name);
+  const grid = rowsN.map((r) => r.arr(1).map((c) => c.str(kindNames)));
   const cols = grid[0].length;
   grid.forEach((r, i) => {
     if (r.length !== cols) rowsN[i].fail(`row has ${r.length} chiplets, row 0 has ${cols} (the grid must be rectangular)`);
@@ -56,10 +61,10 @@ export function parsePackage(file: string, json: unknown): Package {
 
   const nopN = top.get('nop').obj(['linkBandwidthGBps', 'hopLatencyNs', 'energyPjPerBit'], ['packetBytes', 'note']);
   const nop = {
-    linkBandwidthGBps: nopN.get('linkBandwidthGBps').num({ gt: 0 }),
-    hopLatencyNs: nopN.get('hopLatencyNs').num({ min: 0 }),
-    energyPjPerBit: nopN.get('energyPjPerBit').num({ min: 0 }),
-    packetBytes: nopN.opt('packetBytes')?.num({ int: true, min: 16 }) ?? 2048,
+    linkBandwidthGBps: nopN.get('linkBandwidthGBps').ranged('nop.linkBandwidthGBps'),
+    hopLatencyNs: nopN.get('hopLatencyNs').ranged('nop.hopLatencyNs'),
+    energyPjPerBit: nopN.get('energyPjPerBit').ranged('nop.energyPjPerBit'),
+    packetBytes: nopN.opt('packetBytes')?.ranged('nop.packetBytes') ?? 2048,
   };
 
   // "channel" (default): a FIFO with bandwidth and latency. "banked": a preset's banks, rows and
@@ -72,22 +77,25 @@ export function parsePackage(file: string, json: unknown): Package {
     model === 'banked' ? ['latencyNs', 'energyPjPerBit', 'channels', 'preset'] : ['channelBandwidthGBps', 'latencyNs', 'energyPjPerBit', 'channels'],
     model === 'banked' ? ['note', 'model', 'channelBandwidthGBps'] : ['note', 'model'],
   );
-  const energyPjPerBit = dramN.get('energyPjPerBit').num({ min: 0 });
+  const energyPjPerBit = dramN.get('energyPjPerBit').ranged('dram.energyPjPerBit');
   let banked = null;
   if (model === 'banked') {
     const spec = DRAM_PRESETS[dramN.get('preset').str(Object.keys(DRAM_PRESETS))]();
     const burstPj = spec.burstBytes * 8 * energyPjPerBit;
     banked = { ...spec, readBurstPj: Number.isNaN(spec.readBurstPj) ? burstPj : spec.readBurstPj, writeBurstPj: Number.isNaN(spec.writeBurstPj) ? burstPj : spec.writeBurstPj };
   }
-  const channels: DramChannel[] = dramN.get('channels').arr(1).map((cn, i) => {
-    const [row, col] = cn.pair(0);
+  const channelNodes = dramN.get('channels').arr(1);
+  const tooManyCh = rangeViolation('dram.channels', channelNodes.length);
+  if (tooManyCh) dramN.get('channels').fail(`${channelNodes.length} channels: ${tooManyCh.replace(/, got \d+$/, '')}`);
+  const channels: DramChannel[] = channelNodes.map((cn, i) => {
+    const [row, col] = cn.pair('dram.channelAt', '[row, col]');
     if (row >= grid.length || col >= cols) cn.fail(`no chiplet at [${row}, ${col}] in a ${grid.length}x${cols} grid`);
     return { index: i, id: `dram${i}`, chiplet: row * cols + col };
   });
   const dram = {
     model, banked,
-    channelBandwidthGBps: dramN.opt('channelBandwidthGBps')?.num({ gt: 0 }) ?? peakBandwidthGBps(banked!),
-    latencyNs: dramN.get('latencyNs').num({ min: 0 }),
+    channelBandwidthGBps: dramN.opt('channelBandwidthGBps')?.ranged('dram.channelBandwidthGBps') ?? peakBandwidthGBps(banked!),
+    latencyNs: dramN.get('latencyNs').ranged('dram.latencyNs'),
     energyPjPerBit,
     channels,
   } as const;

@@ -4,18 +4,21 @@
  */
 import * as path from 'path';
 import { Scenario, ScenarioModel, Workload } from './types';
-import { Node, checkSchema, deepFreeze, readJsonFile } from './json';
+import { deepFreeze, readJsonFile, topObject } from './json';
+import { rangeViolation } from './ranges';
 import { loadWorkload } from './workload';
 import { InputError } from './errors';
 
 export function loadScenario(file: string): Scenario {
-  const top = new Node(file, '', readJsonFile(file)).obj(['schema', 'name', 'models'], ['kind', 'note']);
-  checkSchema(top, 'scenario');
+  const top = topObject(file, readJsonFile(file), 'scenario', ['name', 'models'], ['kind', 'note']);
   const name = top.get('name').str();
   const kind = (top.opt('kind')?.str(['datacenter', 'arvr', 'other']) ?? 'other') as Scenario['kind'];
   const cache = new Map<string, Workload>();
   const names = new Set<string>();
-  const models: ScenarioModel[] = top.get('models').arr(1).map((mn) => {
+  const modelNodes = top.get('models').arr(1);
+  const tooMany = rangeViolation('scenario.models', modelNodes.length);
+  if (tooMany) top.get('models').fail(`${modelNodes.length} models: ${tooMany.replace(/, got \d+$/, '')}`);
+  const models: ScenarioModel[] = modelNodes.map((mn) => {
     const m = mn.obj(['workload', 'batch'], ['name', 'priority', 'fps', 'latencySloMs']);
     const rel = m.get('workload').str();
     const wfile = path.resolve(path.dirname(file), rel);
@@ -28,6 +31,7 @@ export function loadScenario(file: string): Scenario {
         if (e instanceof InputError && e.detail === 'file not found') {
           m.get('workload').fail(`workload file "${rel}" not found (resolved to ${wfile})`);
         }
+        if (e instanceof InputError && e.file === wfile && e.detail === 'is a folder, not a file') m.get('workload').fail(`"${rel}" is a folder, not a workload file`);
         throw e;
       }
       cache.set(wfile, workload);
@@ -39,10 +43,10 @@ export function loadScenario(file: string): Scenario {
     return {
       name: mname,
       workload,
-      batch: m.get('batch').pos(),
-      priority: m.opt('priority')?.num({ int: true, min: 0 }) ?? 0,
-      fps: m.opt('fps')?.num({ min: 0 }) ?? 0,
-      ...(m.has('latencySloMs') ? { latencySloMs: m.get('latencySloMs').num({ gt: 0 }) } : {}),
+      batch: m.get('batch').ranged('model.batch'),
+      priority: m.opt('priority')?.ranged('model.priority') ?? 0,
+      fps: m.opt('fps')?.ranged('model.fps') ?? 0,
+      ...(m.has('latencySloMs') ? { latencySloMs: m.get('latencySloMs').ranged('model.latencySloMs') } : {}),
     };
   });
   return deepFreeze({ name, file, kind, models });

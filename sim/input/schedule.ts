@@ -6,22 +6,25 @@
  */
 import * as path from 'path';
 import { Schedule, ScheduleJob } from './types';
-import { Node, checkSchema, deepFreeze, readJsonFile } from './json';
+import { deepFreeze, readJsonFile, topObject } from './json';
+import { rangeViolation } from './ranges';
 
 export function loadSchedule(file: string): Schedule {
-  const top = new Node(file, '', readJsonFile(file)).obj(['schema', 'scenario', 'package', 'jobs'], ['strategy', 'note', 'estimate']);
-  checkSchema(top, 'schedule');
-  const jobs: ScheduleJob[] = top.get('jobs').arr(1).map((jn) => {
+  const top = topObject(file, readJsonFile(file), 'schedule', ['scenario', 'package', 'jobs'], ['strategy', 'note', 'estimate']);
+  const jobNodes = top.get('jobs').arr(1);
+  const tooMany = rangeViolation('schedule.jobs', jobNodes.length);
+  if (tooMany) top.get('jobs').fail(`${jobNodes.length} jobs: ${tooMany.replace(/, got \d+$/, '')}`);
+  const jobs: ScheduleJob[] = jobNodes.map((jn) => {
     const j = jn.obj(['layer', 'chiplet'], ['samples', 'window']);
     const layer = j.get('layer').str();
     if (!/^[^/]+\/[^/]+$/.test(layer)) j.get('layer').fail(`expected "model/layer", got "${layer}"`);
     let samples: [number, number] = [0, Number.POSITIVE_INFINITY];
     if (j.has('samples')) {
-      const [a, b] = j.get('samples').pair(0);
+      const [a, b] = j.get('samples').pair('job.sample', '[from, to]');
       if (b <= a) j.get('samples').fail(`empty sample range [${a}, ${b})`);
       samples = [a, b];
     }
-    return { layer, chiplet: j.get('chiplet').str(), samples, window: j.opt('window')?.num({ int: true, min: 0 }) ?? 0 };
+    return { layer, chiplet: j.get('chiplet').str(), samples, window: j.opt('window')?.ranged('job.window') ?? 0 };
   });
   return deepFreeze({
     file,

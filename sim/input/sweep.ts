@@ -65,7 +65,7 @@ export function loadSweep(file: string): SweepSpec {
   for (const key of OVERRIDE_KEYS) {
     const axis = ov?.opt(key);
     if (!axis) continue;
-    const values = axis.arr(1).map((n) => (key === 'peArray' ? n.pair(0) : n.value));
+    const values = axis.arr(1).map((n) => (key === 'peArray' ? n.pair('kind.peRows', '[rows, cols]') : n.value));
     // Each value through each package's own checks, reported against the spec's field.
     values.forEach((v, j) => {
       const field = `overrides.${key}[${j}]`;

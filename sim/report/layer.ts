@@ -9,6 +9,7 @@ import { loadPackage } from '../input/package';
 import { parseWorkload, loadWorkload } from '../input/workload';
 
 import { InputError } from '../input/errors';
+import { rangeViolation } from '../input/ranges';
 import { ChipletKind, Dataflow, Layer, Package } from '../input/types';
 import { planLayer } from '../cost/plan';
 import { Topology } from '../cost/topology';
@@ -73,11 +74,17 @@ function arraySize(args: CostArgs, kind: ChipletKind): [number, number] {
   if (args.array) {
     const m = /^(\d+)x(\d+)$/.exec(args.array);
     if (!m || +m[1] < 1 || +m[2] < 1) throw new InputError('--array', '', `expected ROWSxCOLS, got "${args.array}"`);
+    for (const v of [+m[1], +m[2]]) {
+      const why = rangeViolation('kind.peRows', v);
+      if (why) throw new InputError('--array', '', why);
+    }
     return [+m[1], +m[2]];
   }
   if (args.pes !== undefined) {
     const side = Math.round(Math.sqrt(args.pes));
     if (side < 1 || side * side !== args.pes) throw new InputError('--pes', '', `${args.pes} is not a square number; use --array ROWSxCOLS`);
+    const why = rangeViolation('kind.peRows', side);
+    if (why) throw new InputError('--pes', '', `a ${side}x${side} array: ${why.replace(/, got .*$/, '')} per side`);
     return [side, side];
   }
   return [kind.peRows, kind.peCols];
@@ -89,8 +96,10 @@ export function costOfLayer(args: CostArgs): CostResult {
   const df = args.dataflow as Dataflow;
   const baseKind = base.kinds.find((k) => k.dataflow === df) ?? base.kinds[0];
   const [peRows, peCols] = arraySize(args, baseKind);
-  if (!Number.isInteger(args.samples) || args.samples < 1) throw new InputError('--samples', '', 'must be a positive integer');
-  if (args.buffer !== undefined && (!Number.isInteger(args.buffer) || args.buffer < 64)) throw new InputError('--buffer', '', 'must be an integer >= 64');
+  const samplesWhy = rangeViolation('model.batch', args.samples);
+  if (samplesWhy) throw new InputError('--samples', '', samplesWhy);
+  const bufferWhy = args.buffer === undefined ? undefined : rangeViolation('kind.bufferBytes', args.buffer);
+  if (bufferWhy) throw new InputError('--buffer', '', bufferWhy);
   const kind: ChipletKind = { ...baseKind, name: df, dataflow: df, peRows, peCols, bufferBytes: args.buffer ?? baseKind.bufferBytes };
   // A one-chiplet package with one DRAM channel attached to it.
   const pkg: Package = {

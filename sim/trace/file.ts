@@ -12,6 +12,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
 
+/** Told of each temporary file before it is created and after it is gone (the CLI's cleanup on signals, sim/cli/temps.ts). */
+export const tempFileHooks: { created?: (tmpPath: string) => void; removed?: (tmpPath: string) => void } = {};
+
 const openTemps = new Set<string>();
 let exitHooked = false;
 
@@ -45,6 +48,7 @@ export class AtomicFile {
 
   open(): void {
     if (this.state !== 'new') throw new Error(`trace ${this.path} was already written`);
+    tempFileHooks.created?.(this.tmpPath);
     this.fd = fs.openSync(this.tmpPath, 'wx');
     this.state = 'open';
     openTemps.add(this.tmpPath);
@@ -66,6 +70,7 @@ export class AtomicFile {
     this.fd = -1;
     fs.renameSync(this.tmpPath, this.path);
     openTemps.delete(this.tmpPath);
+    tempFileHooks.removed?.(this.tmpPath);
     this.state = 'done';
   }
 
@@ -86,6 +91,7 @@ export class AtomicFile {
         // ignore
       }
       openTemps.delete(this.tmpPath);
+      tempFileHooks.removed?.(this.tmpPath);
     }
     this.state = 'done';
   }

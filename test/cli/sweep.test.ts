@@ -55,8 +55,8 @@ describe('sweep: overrides go through the package checks', () => {
   test('an absurd override names the spec file and field', () => {
     const f = spec('bad', { overrides: { nopBandwidthGBps: [100, -5] } });
     expect(() => loadSweep(f)).toThrow(InputError);
-    expect(() => loadSweep(f)).toThrow(`${f}: overrides.nopBandwidthGBps[1]: must be > 0, got -5 (as nop.linkBandwidthGBps of package.json)`);
-    expect(() => loadSweep(spec('bad2', { overrides: { peArray: [[32, 32], [0, 8]] } }))).toThrow(/overrides\.peArray\[1\]: must be >= 1, got 0 \(as kinds\.\w+\.peRows/);
+    expect(() => loadSweep(f)).toThrow(`${f}: overrides.nopBandwidthGBps[1]: must be >= 0.001 GB/s, got -5 (as nop.linkBandwidthGBps of package.json)`);
+    expect(() => loadSweep(spec('bad2', { overrides: { peArray: [[32, 32], [0, 8]] } }))).toThrow(/overrides\.peArray\[1\]\[0\]: must be >= 1 PEs, got 0$/);
     expect(() => loadSweep(spec('bad3', { overrides: { dramChannels: [5] } }))).toThrow(/overrides\.dramChannels\[0\]: 5 channels do not fit on the 4 edge chiplets of a 2x2 grid/);
     expect(() => loadSweep(spec('bad4', { strategies: ['fast'] }))).toThrow(/strategies\[0\]: expected one of scar, greedy, exhaustive/);
     expect(() => loadSweep(spec('dup', { seeds: [1, '1'] }))).toThrow(/the grid has the same unit twice/);
@@ -66,7 +66,7 @@ describe('sweep: overrides go through the package checks', () => {
     const out = path.join(tmp, 'bad.jsonl');
     const r = await cli('sweep', spec('badcli', { overrides: { bufferBytes: [1e6, 12] } }), '--out', out, '--quiet');
     expect(r.code).toBe(2);
-    expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^mcmsim: error: .*badcli\.json: overrides\.bufferBytes\[1\]: must be >= 64, got 12/)]);
+    expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^mcmsim: error: .*badcli\.json: overrides\.bufferBytes\[1\]: must be >= 64 bytes, got 12 \(as kinds\.\w+\.bufferBytes of package\.json\)$/)]);
     expect(fs.existsSync(out)).toBe(false);
   });
 
