@@ -6,18 +6,24 @@
  * Reports events per second of the bare tinyqueue (push + pop) and of the Engine with the same
  * access pattern, their ratio (the engine's overhead), and per scenario: schedule, analytical
  * and simulation wall time, events, events/s.
+ * Trace section (scripts/trace-bench.ts): --trace-scenario S (default dc1_llm) simulates one
+ * SCAR schedule with no trace, .pftrace and Chrome JSON side by side (CPU ms, ratio, bytes per
+ * event, reorder-buffer peak, heap); --trace-only runs just that section.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import TinyQueue from 'tinyqueue';
 import { Engine, EventTarget } from '../sim/engine/engine';
 import { evaluate, loadInputs, makeSchedule } from '../sim/pipeline';
+import { traceCost, traceCostText } from './trace-bench';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const nIdx = args.indexOf('--events');
 const N = nIdx >= 0 ? Number(args[nIdx + 1]) : 2_000_000;
-const files = args.filter((a, i) => !a.startsWith('--') && !(nIdx >= 0 && i === nIdx + 1));
+const tIdx = args.indexOf('--trace-scenario');
+const traceOnly = args.includes('--trace-only');
+const files = args.filter((a, i) => !a.startsWith('--') && !(nIdx >= 0 && i === nIdx + 1) && !(tIdx >= 0 && i === tIdx + 1));
 const root = path.resolve(__dirname, '..');
 const pkgFile = path.join(root, 'models/packages/het_3x3.json');
 
@@ -64,7 +70,21 @@ function engineRun(d: Int32Array): number {
   return now() - t0;
 }
 
+/** The trace section: one scenario on het_3x3, scheduled once by SCAR (seed 1). */
+async function traceSection() {
+  const name = tIdx >= 0 ? args[tIdx + 1] : 'dc1_llm';
+  const file = name.endsWith('.json') ? name : path.join(root, 'models/scenarios', `${name}.json`);
+  const inputs = loadInputs(file, pkgFile);
+  const schedule = makeSchedule(inputs, { strategy: 'scar', seed: '1' });
+  return traceCost(schedule, inputs);
+}
+
 async function main() {
+  if (traceOnly) {
+    const t = await traceSection();
+    console.log(json ? JSON.stringify({ node: process.version, trace: t }, null, 2) : traceCostText(t));
+    return;
+  }
   const d = delays(N);
   rawQueue(delays(100000)); // warm up the JIT
   engineRun(delays(100000));
@@ -86,8 +106,9 @@ async function main() {
       totalMs: t3 - t0, events: ev.sim.events, eventsPerSec: ev.sim.events / (ev.wallMs / 1000), fingerprint: ev.sim.fingerprint,
     });
   }
+  const trace = await traceSection();
   if (json) {
-    console.log(JSON.stringify({ node: process.version, queue, scenarios: rows }, null, 2));
+    console.log(JSON.stringify({ node: process.version, queue, scenarios: rows, trace }, null, 2));
     return;
   }
   const f1 = (x: number) => x.toFixed(1);
@@ -100,6 +121,8 @@ async function main() {
   for (const r of rows) {
     console.log(`${r.scenario.padEnd(30)} ${String(r.jobs).padStart(5)} ${f1(r.scheduleMs).padStart(12)} ${f1(r.simulateMs).padStart(12)} ${f1(r.totalMs).padStart(9)} ${String(r.events).padStart(10)} ${m(r.eventsPerSec).padStart(11)}`);
   }
+  console.log('');
+  console.log(traceCostText(trace));
 }
 
 main().catch((e) => {

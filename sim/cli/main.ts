@@ -90,13 +90,13 @@ async function cmdRun(args: Common & SchedArgs & { scenario: string; package: st
   const schedule = makeSchedule(inputs, scheduleOptions(args));
   if (args.scheduleOut) writeFileAtomic(args.scheduleOut, scheduleToJson(schedule, args.scenario, args.package, args.scheduleOut));
   progress(args, `simulating ${schedule.jobs.length} jobs...`);
-  const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets));
+  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, { ...ctx, seed: args.seed }));
   printEvaluation(args, ev, { strategy: args.strategy, schedule: args.scheduleOut, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
 async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobs: boolean }) {
   const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
-  const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets));
+  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, ctx));
   printEvaluation(args, ev, { strategy: schedule.strategy, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
