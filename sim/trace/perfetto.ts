@@ -89,6 +89,7 @@ export class PerfettoSink extends TimelineSink {
   private newNames: string[] = [];
   private newArgNames: string[] = [];
   private readonly aiids: number[] = [];
+  private readonly scratchBytes = new Uint8Array(40);
   private readonly strings = new Map<string, number>();
   private newStrings: string[] = [];
 
@@ -137,6 +138,10 @@ export class PerfettoSink extends TimelineSink {
   }
 
   protected endSlice(t: ThreadTrack, endNs: number, _openEnded: boolean, args: Args | null): void {
+    if (!args && !this.first && !this.newNames.length && !this.newArgNames.length && !this.newStrings.length) {
+      this.plainEnd(t.uuid, endNs);
+      return;
+    }
     const aiids = args ? this.argIids(args) : null;
     const w = this.open(endNs);
     w.uint32(P_TRACK_EVENT).fork().uint32(E_TYPE).uint32(TYPE_SLICE_END).uint32(E_TRACK_UUID).uint32(t.uuid);
@@ -161,6 +166,34 @@ export class PerfettoSink extends TimelineSink {
 
   protected finishFile(): void {
     this.flush();
+  }
+
+  /**
+   * The most common packet, a bare slice END, laid out byte by byte (the same bytes the Writer
+   * calls above produce): Trace.packet { timestamp, trusted_packet_sequence_id, sequence_flags,
+   * track_event { type = END, track_uuid } }.
+   */
+  private plainEnd(uuid: number, tsNs: number): void {
+    const b = this.scratchBytes;
+    const inner = 3 + varintSize(uuid);
+    const body = 1 + varintSize(tsNs) + 4 + 2 + inner;
+    let p = 0;
+    b[p++] = T_TRACE_PACKET;
+    p = putVarint(b, p, body);
+    b[p++] = P_TIMESTAMP;
+    p = putVarint(b, p, tsNs);
+    b[p++] = P_SEQ_ID;
+    b[p++] = SEQUENCE_ID;
+    b[p++] = P_SEQ_FLAGS;
+    b[p++] = SEQ_NEEDS_INCREMENTAL_STATE;
+    b[p++] = P_TRACK_EVENT;
+    b[p++] = inner;
+    b[p++] = E_TYPE;
+    b[p++] = TYPE_SLICE_END;
+    b[p++] = E_TRACK_UUID;
+    p = putVarint(b, p, uuid);
+    this.w.raw(b.subarray(0, p));
+    if (this.w.pos >= this.chunkBytes) this.flush();
   }
 
   private iid(name: string): number {
@@ -249,4 +282,23 @@ export class PerfettoSink extends TimelineSink {
     this.file.write(this.w.finish(true));
     this.w.reset();
   }
+}
+
+/** Bytes of a base-128 varint of a non-negative integer (up to 2^53). */
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+function putVarint(b: Uint8Array, p: number, v: number): number {
+  while (v >= 128) {
+    b[p++] = (v % 128) | 128;
+    v = Math.floor(v / 128);
+  }
+  b[p++] = v;
+  return p;
 }

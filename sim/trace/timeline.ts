@@ -211,9 +211,6 @@ interface ChipState {
   /** Queueing delay per resource of packets of this chiplet's job since its last load ended. */
   queuedPs: Float64Array;
   touched: number[];
-  /** The running job's load routes (and which job they are for). */
-  routes: string;
-  routesOf: number;
 }
 
 /** End rank of a begun slice that turned out to last less than 1 ns: after everything at its ns. */
@@ -412,17 +409,16 @@ export abstract class TimelineSink implements TraceSink {
         }
         st.touched.length = 0;
         st.loads.push(tile, top, topPs);
-        const args: ArgValue[] = ['job', job.name, 'bytes', bytes];
-        if (bytes > 0) {
-          args.push('gbps', gbps(bytes, startPs, endPs), 'route', this.loadRoutes(job, st));
+        // A load that moved nothing (operands local or resident) and took no time is not drawn.
+        if (bytes > 0 || endPs > startPs) {
+          const args: ArgValue[] = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
           if (top >= 0) args.push('queued_on', this.resources[top].name, 'queued_ns', topPs / 1000);
+          this.laneSlice(this.loads[c], this.tileName(tile), startPs, endPs, args);
         }
-        this.laneSlice(this.loads[c], this.tileName(tile), startPs, endPs, args);
         this.sums.add(this.chipSeries(c) + 3, startPs, endPs, (endPs - startPs) * plan.tileBytes);
         st.slots.push(tile, endPs);
       } else {
         const args: ArgValue[] = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
-        if (job.storePath) args.push('route', this.routeName(job.storePath));
         this.laneSlice(this.stores[c], this.tileName(tile), startPs, endPs, args);
         this.slotFree(job, st, tile, endPs);
       }
@@ -561,7 +557,7 @@ export abstract class TimelineSink implements TraceSink {
       bufs.push(this.newCounter(p, `${ch.id} buffer`, 'bytes', 'buffer', 'Bytes held in the tile slots (largest tile working set per occupied slot), averaged per window.'));
       this.chips.push({
         lastEndPs: 0, job: -1, jobStartPs: 0, position: 0, waitOpen: false, jobsLeft: 0, lastComputeEndPs: 0, lastLoadEndPs: 0, runFirst: 0, runStartPs: 0, runTiles: 0,
-        loads: [], slots: [], deferred: [], queuedPs: new Float64Array(nRes), touched: [], routes: '', routesOf: -1,
+        loads: [], slots: [], deferred: [], queuedPs: new Float64Array(nRes), touched: [],
       });
     }
     for (const j of jobs) this.chips[j.chiplet].jobsLeft++;
@@ -765,6 +761,9 @@ export abstract class TimelineSink implements TraceSink {
     );
     const ready = this.readyPs(job);
     a.push('ready_ns', ready.ps / 1000, 'waited_for_chiplet_ns', Math.max(0, startPs - ready.ps) / 1000);
+    const routes = this.loadRoutes(job);
+    if (routes) a.push('load_routes', routes);
+    if (job.storePath) a.push('store_route', this.routeName(job.storePath));
     if (this.estimate) {
       const t = this.estimate.jobs[job.index];
       a.push('est_start_ns', t.startPs / 1000, 'est_dur_ns', (t.endPs - t.startPs) / 1000);
@@ -944,15 +943,11 @@ export abstract class TimelineSink implements TraceSink {
     }
   }
 
-  /** Every path a job's loads can take ("dram0 > c0_0->c0_1; c1_1->c0_1"), made once per job. */
-  private loadRoutes(job: Job, st: ChipState): string {
-    if (st.routesOf !== job.index) {
-      const paths = new Set<readonly number[]>();
-      for (const src of [...job.weightSources, ...job.inputSources]) if (src.path.length > 0) paths.add(src.path);
-      st.routes = [...paths].map((p) => this.routeName(p)).join('; ');
-      st.routesOf = job.index;
-    }
-    return st.routes;
+  /** Every path a job's loads take ("dram0 > c0_0->c0_1; c1_1->c0_1"), or "" when all are local. */
+  private loadRoutes(job: Job): string {
+    const paths = new Set<readonly number[]>();
+    for (const src of [...job.weightSources, ...job.inputSources]) if (src.path.length > 0) paths.add(src.path);
+    return [...paths].map((p) => this.routeName(p)).join('; ');
   }
 
   private routeName(path: readonly number[]): string {
