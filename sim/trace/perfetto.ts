@@ -174,10 +174,14 @@ export class PerfettoSink extends TimelineSink {
    * track_event { type = END, track_uuid } }.
    */
   private plainEnd(uuid: number, tsNs: number): void {
-    const b = this.scratchBytes;
+    const w = this.w;
+    // Straight into the Writer's buffer when it has room (it keeps its size across flushes).
+    const direct = w.buf.length - w.pos >= 40;
+    const b = direct ? w.buf : this.scratchBytes;
     const inner = 3 + varintSize(uuid);
     const body = 1 + varintSize(tsNs) + 4 + 2 + inner;
-    let p = 0;
+    const p0 = direct ? w.pos : 0;
+    let p = p0;
     b[p++] = T_TRACE_PACKET;
     p = putVarint(b, p, body);
     b[p++] = P_TIMESTAMP;
@@ -192,8 +196,9 @@ export class PerfettoSink extends TimelineSink {
     b[p++] = TYPE_SLICE_END;
     b[p++] = E_TRACK_UUID;
     p = putVarint(b, p, uuid);
-    this.w.raw(b.subarray(0, p));
-    if (this.w.pos >= this.chunkBytes) this.flush();
+    if (direct) w.pos = p;
+    else w.raw(b.subarray(p0, p));
+    if (w.pos >= this.chunkBytes) this.flush();
   }
 
   private iid(name: string): number {
