@@ -180,7 +180,7 @@ export function buildCli(argv: string[]): Argv {
     y
       .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
       .option('chrome-trace', { type: 'string', describe: 'write a Chrome JSON trace' })
-      .option('trace-packets', { type: 'boolean', default: false, describe: 'trace every NoP/DRAM packet (exact link utilisation; larger, slower)' })
+      .option('trace-packets', { type: 'boolean', default: false, describe: 'also a slice per run of back-to-back packets on every NoP link and DRAM channel (larger, slower)' })
       .option('jobs', { type: 'boolean', default: false, describe: 'also print every job' });
   return yargs(argv)
     .scriptName('mcmsim')
