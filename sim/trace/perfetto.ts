@@ -82,6 +82,8 @@ const CTR_SHARE_KEY = (7 << 3) | 2;
 
 export class PerfettoSink extends TimelineSink {
   protected readonly nestDetail = true;
+  /** Byte-by-byte fast paths for the common packets (a test turns them off and compares bytes). */
+  protected readonly handLaid: boolean = true;
   private readonly w = protobuf.Writer.create();
   private first = true;
   private readonly names = new Map<string, number>();
@@ -90,6 +92,10 @@ export class PerfettoSink extends TimelineSink {
   private newArgNames: string[] = [];
   private readonly aiids: number[] = [];
   private readonly scratchBytes = new Uint8Array(40);
+  private readonly annSizes: number[] = [];
+  // A double's 8 bytes, little-endian as protobuf's fixed64 wants.
+  private readonly f64Bytes = new Uint8Array(8);
+  private readonly f64View = new DataView(this.f64Bytes.buffer);
   private readonly strings = new Map<string, number>();
   private newStrings: string[] = [];
 
@@ -129,6 +135,7 @@ export class PerfettoSink extends TimelineSink {
   ): void {
     const iid = this.iid(name);
     const aiids = args ? this.argIids(args) : null;
+    if (flowsOut.length === 0 && flowsIn.length === 0 && this.plainEvent(TYPE_SLICE_BEGIN, t.uuid, iid, tsNs, args, aiids)) return;
     const w = this.open(tsNs);
     w.uint32(P_TRACK_EVENT).fork().uint32(E_TYPE).uint32(TYPE_SLICE_BEGIN).uint32(E_TRACK_UUID).uint32(t.uuid).uint32(E_NAME_IID).uint32(iid);
     if (args) this.annotations(args, aiids!);
@@ -138,7 +145,7 @@ export class PerfettoSink extends TimelineSink {
   }
 
   protected endSlice(t: ThreadTrack, endNs: number, _openEnded: boolean, args: Args | null): void {
-    if (!args && !this.first && !this.newNames.length && !this.newArgNames.length && !this.newStrings.length) {
+    if (this.handLaid && !args && !this.first && !this.newNames.length && !this.newArgNames.length && !this.newStrings.length) {
       this.plainEnd(t.uuid, endNs);
       return;
     }
@@ -152,6 +159,7 @@ export class PerfettoSink extends TimelineSink {
   protected instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null): void {
     const iid = this.iid(name);
     const aiids = args ? this.argIids(args) : null;
+    if (this.plainEvent(TYPE_INSTANT, t.uuid, iid, tsNs, args, aiids)) return;
     const w = this.open(tsNs);
     w.uint32(P_TRACK_EVENT).fork().uint32(E_TYPE).uint32(TYPE_INSTANT).uint32(E_TRACK_UUID).uint32(t.uuid).uint32(E_NAME_IID).uint32(iid);
     if (args) this.annotations(args, aiids!);
@@ -166,6 +174,76 @@ export class PerfettoSink extends TimelineSink {
 
   protected finishFile(): void {
     this.flush();
+  }
+
+  /**
+   * A named event with arguments and no flows (most slice BEGINs), laid out byte by byte like
+   * the Writer calls in beginSlice would: sizes first, then the bytes straight into the Writer's
+   * buffer. Returns false (nothing written) when the generic path is needed: interned data to
+   * emit, the first packet, an argument that is not a non-negative safe integer, a double or an
+   * interned string, or too little room in the buffer.
+   */
+  private plainEvent(type: number, uuid: number, nameIid: number, tsNs: number, args: Args | null, aiids: number[] | null): boolean {
+    if (!this.handLaid || this.first || this.newNames.length || this.newArgNames.length || this.newStrings.length) return false;
+    let te = 2 + 1 + varintSize(uuid) + 1 + varintSize(nameIid);
+    const n = args ? args.length : 0;
+    const sizes = this.annSizes;
+    for (let i = 0; i < n; i += 2) {
+      const v = args![i + 1];
+      let c = 1 + varintSize(aiids![i]);
+      if (typeof v === 'string') c += 2 + varintSize(aiids![i + 1]);
+      else if (Number.isSafeInteger(v)) {
+        if (v < 0) return false;
+        c += 1 + varintSize(v);
+      } else c += 9;
+      sizes[i] = c;
+      te += 1 + varintSize(c) + c;
+    }
+    const body = 1 + varintSize(tsNs) + 4 + 1 + varintSize(te) + te;
+    const total = 1 + varintSize(body) + body;
+    const w = this.w;
+    if (w.buf.length - w.pos < total) return false;
+    const b = w.buf;
+    let p = w.pos;
+    b[p++] = T_TRACE_PACKET;
+    p = putVarint(b, p, body);
+    b[p++] = P_TIMESTAMP;
+    p = putVarint(b, p, tsNs);
+    b[p++] = P_SEQ_ID;
+    b[p++] = SEQUENCE_ID;
+    b[p++] = P_SEQ_FLAGS;
+    b[p++] = SEQ_NEEDS_INCREMENTAL_STATE;
+    b[p++] = P_TRACK_EVENT;
+    p = putVarint(b, p, te);
+    b[p++] = E_TYPE;
+    b[p++] = type;
+    b[p++] = E_TRACK_UUID;
+    p = putVarint(b, p, uuid);
+    b[p++] = E_NAME_IID;
+    p = putVarint(b, p, nameIid);
+    for (let i = 0; i < n; i += 2) {
+      const v = args![i + 1];
+      b[p++] = E_ANNOTATION;
+      p = putVarint(b, p, sizes[i]);
+      b[p++] = A_NAME_IID;
+      p = putVarint(b, p, aiids![i]);
+      if (typeof v === 'string') {
+        b[p++] = (A_STRING_IID & 0x7f) | 0x80; // tag 136 as a two-byte varint
+        b[p++] = A_STRING_IID >> 7;
+        p = putVarint(b, p, aiids![i + 1]);
+      } else if (Number.isSafeInteger(v)) {
+        b[p++] = A_INT;
+        p = putVarint(b, p, v);
+      } else {
+        b[p++] = A_DOUBLE;
+        this.f64View.setFloat64(0, v, true);
+        b.set(this.f64Bytes, p);
+        p += 8;
+      }
+    }
+    w.pos = p;
+    if (p >= this.chunkBytes) this.flush();
+    return true;
   }
 
   /**

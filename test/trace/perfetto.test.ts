@@ -556,6 +556,19 @@ d('PerfettoSink', () => {
     expect(Buffer.compare(a.buf, b.buf)).toBe(0);
   });
 
+  test('hand-laid packets are byte for byte what the Writer calls produce', async () => {
+    class WriterOnly extends PerfettoSink {
+      protected override readonly handLaid = false;
+    }
+    const prog = tinyProgram();
+    const files = [path.join(dir, 'fast.pftrace'), path.join(dir, 'writer.pftrace')];
+    await simulate(prog, { sink: new PerfettoSink(files[0], { estimate: estimateProgram(prog), run: RUN }) });
+    await simulate(prog, { sink: new WriterOnly(files[1], { estimate: estimateProgram(prog), run: RUN }) });
+    const [a, b] = files.map((f) => fs.readFileSync(f));
+    expect(a.length).toBeGreaterThan(1000);
+    expect(Buffer.compare(a, b)).toBe(0);
+  });
+
   test('nothing is left behind when the trace is aborted or fails', async () => {
     const sub = fs.mkdtempSync(path.join(dir, 'abort-'));
     const prog = tinyProgram();
