@@ -59,6 +59,7 @@ export class ReorderBuffer<T extends TimedEvent> {
   private seq = 0;
   private count = 0;
   private limitNs = 0;
+  private keys = new Float64Array(256);
   /** Largest number of events held at once (for the memory check in the bench). */
   peak = 0;
 
@@ -107,24 +108,47 @@ export class ReorderBuffer<T extends TimedEvent> {
   private visit(b: number, limitKey: number, out: (e: T) => void): void {
     const list = this.buckets.get(b);
     if (!list) return;
-    list.sort(byKeySeq);
+    const sorted = this.sort(list);
     let n = 0;
-    while (n < list.length && list[n].key < limitKey) n++;
-    for (let i = 0; i < n; i++) out(list[i]);
+    while (n < sorted.length && sorted[n].key < limitKey) n++;
+    for (let i = 0; i < n; i++) out(sorted[i]);
     this.count -= n;
-    if (n === list.length) this.buckets.delete(b);
-    else list.splice(0, n);
+    if (n === sorted.length) this.buckets.delete(b);
+    else this.buckets.set(b, sorted.slice(n));
+  }
+
+  /**
+   * The bucket in (key, arrival) order. Arrival order within a bucket is its position (what is
+   * left of a bucket stays in order at its front, later arrivals go behind), so key * 2^15 +
+   * position is a unique number whose plain numeric sort (no comparator) is that order, as long
+   * as it stays an exact integer; otherwise a comparator sort on (key, seq).
+   */
+  private sort(list: T[]): T[] {
+    const n = list.length;
+    let maxKey = 0;
+    for (let i = 0; i < n; i++) if (list[i].key > maxKey) maxKey = list[i].key;
+    if (n > POS_LIMIT || maxKey * POS_LIMIT + POS_LIMIT > Number.MAX_SAFE_INTEGER) return list.sort(byKeySeq);
+    if (this.keys.length < n) this.keys = new Float64Array(Math.max(n, 2 * this.keys.length));
+    const keys = this.keys.subarray(0, n);
+    for (let i = 0; i < n; i++) keys[i] = list[i].key * POS_LIMIT + i;
+    keys.sort();
+    const out = new Array<T>(n);
+    for (let j = 0; j < n; j++) out[j] = list[keys[j] % POS_LIMIT];
+    return out;
   }
 
   drainAll(out: (e: T) => void): void {
     for (const b of [...this.buckets.keys()].sort((x, y) => x - y)) {
-      const list = this.buckets.get(b)!.sort(byKeySeq);
+      const list = this.sort(this.buckets.get(b)!);
       for (const e of list) out(e);
     }
     this.buckets.clear();
     this.count = 0;
   }
 }
+
+/** Positions within a bucket that the numeric sort can encode. */
+const POS_LIMIT = 32768;
 
 function byKeySeq(a: TimedEvent, b: TimedEvent): number {
   return a.key - b.key || a.seq - b.seq;
