@@ -10,32 +10,38 @@
  *     job's end) and, when a window splits the batch, "<model> micro-batches" (a slice per
  *     sample range, extra lanes when micro-batches overlap).
  *   "<chiplet> (<dataflow>)" per chiplet: thread "PE array" (a slice per job, args incl. the
- *     analytical estimate and its error; before it a "wait ..." slice naming why the PE array sat
- *     idle: the producer or the window it waited for; inside it, or on thread "PE array detail"
- *     when the format cannot bind flows to nested slices, the compute tiles and "wait load (X)"
- *     / "wait store" stalls, X the link or DRAM channel where the load's packets queued longest),
- *     threads "load" / "store" (a slice per tile transfer: bytes, achieved GB/s, route, job),
+ *     load/store routes, ready time and the analytical estimate and its error; before it a
+ *     "wait ..." slice naming what the idle PE array waited for: a producer or a window; inside
+ *     it, or on thread "PE array detail" when the format cannot bind flows to nested slices,
+ *     "compute" runs of back-to-back tiles and "wait load (X)" / "wait store" stalls, X the link
+ *     or DRAM channel where the chiplet's packets queued longest during that load),
+ *     threads "load" / "store" (a slice per tile transfer: job, bytes, achieved GB/s, queueing),
  *     counters PE utilisation (0..1) and buffer (bytes in occupied tile slots).
  *   "NoP": per link counters utilisation (0..1) and queue (packets waiting), and with packet
- *     detail a thread per link with one slice per run of back-to-back packets of a job.
+ *     slices a thread per link with one slice per run of back-to-back packets of a job.
  *   "DRAM": per channel counters bandwidth (GB/s) and queue (packets waiting) (+ packet threads).
  *   "power & energy": per chiplet power (mW), NoP power, DRAM power, package power, and
  *     cumulative energy (mJ) per component.
- *   flows: producer job -> consumer job, one per dependency.
+ *   flows: producer job -> consumer job, one per dependency, bound to the job slices.
  *
- * Time order. The simulator reports a slice when it ends. Every later report lies inside a job
- * that has not ended, and such a job started after its chiplet's previous job ended, so nothing
- * can arrive before the watermark = min over chiplets with jobs left of their last job's end.
- * Events wait in a reorder buffer (reorder.ts) and leave once they are older than the watermark.
+ * Time order. A job's slice begins when it starts (jobStart) and ends when it ends; everything
+ * else is reported when it ends. A running job's later reports start no earlier than its last
+ * compute tile's end, its last load's end, or the load end of a tile slot it still holds; a job
+ * not started yet starts at the simulator's clock or later. The minimum of these is the
+ * watermark: events wait in a reorder buffer (reorder.ts) until they are older than it (and
+ * than the next counter window still open), so only the events of the last few tiles are held,
+ * whatever the length of the run. An idle chiplet's "wait" slice begins once the watermark
+ * passes its last job's end (named by what its next job lacked then; the END names the release).
  * Timestamps are whole ns, floor(ps / 1000): flooring is monotonic, so order and nesting survive.
  *
  * Counters are averages over windows of one width: a power of two ns, at most a quarter of the
  * median job's compute time (so a single job shows), written when the watermark passes the
- * window and only when the value changes (cumulative energy: every 16th window and at the end). Sources are exact: every packet's service interval and
- * queueing delay at each resource (so the sinks always ask for packet calls; packet *slices* are
- * optional), each job's dynamic energy spread over the job, each compute tile's PE utilisation.
- * Energy uses the same formulas and constants as cost/energy.ts, so the cumulative counters end
- * at the simulator's energy totals.
+ * window and only when the value changes (cumulative energy: every 16th window and at the end).
+ * Sources are exact: every packet's service interval and queueing delay at each resource (so
+ * the sinks always ask for packet calls; packet *slices* are optional), each compute tile's
+ * share of its job's dynamic energy and its PE utilisation, each tile slot's hold time.
+ * Energy uses the same formulas and constants as cost/energy.ts, so the power counters
+ * integrate to the simulator's energy and the cumulative counters end at its totals.
  */
 import { Job } from '../cost/program';
 import { ResourceSpec } from '../cost/topology';
