@@ -10,12 +10,16 @@
  * events, events/s. Then the DRAM models side by side: the default
  * scenario on one shared interface, as a FIFO channel and as a banked DDR4-3200 channel
  * (models/packages/stress_shared_{dram,ddr4}_3x3.json; the banked model costs events).
+ * Trace section (scripts/trace-bench.ts): --trace-scenario S (default dc1_llm) simulates one
+ * SCAR schedule with no trace, .pftrace and Chrome JSON side by side (CPU ms, ratio, bytes per
+ * event, reorder-buffer peak, heap); --trace-only runs just that section.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { evaluate, loadInputs, makeSchedule } from '../sim/pipeline';
 import { queueBench } from './bench/queue';
 import { scaleSeries } from './bench/scale';
+import { traceCost, traceCostText } from './trace-bench';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -24,13 +28,27 @@ const N = nIdx >= 0 ? Number(args[nIdx + 1]) : 2_000_000;
 const opt = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
 const sizes = (opt('--sizes') ?? '3,6,8,12,16').split(',').map(Number);
 const scaleScenarios = (opt('--scale-scenarios') ?? 'dc1_llm,arvr3_assistant').split(',');
-const files = args.filter((a, i) => !a.startsWith('--') && !['--events', '--sizes', '--scale-scenarios'].includes(args[i - 1]));
+const traceOnly = args.includes('--trace-only');
+const files = args.filter((a, i) => !a.startsWith('--') && !['--events', '--sizes', '--scale-scenarios', '--trace-scenario'].includes(args[i - 1]));
 const root = path.resolve(__dirname, '..');
 const pkgFile = path.join(root, 'models/packages/het_3x3.json');
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
+async function traceSection() {
+  const name = opt('--trace-scenario') ?? 'dc1_llm';
+  const file = name.endsWith('.json') ? name : path.join(root, 'models/scenarios', `${name}.json`);
+  const inputs = loadInputs(file, pkgFile);
+  const schedule = makeSchedule(inputs, { strategy: 'scar', seed: '1' });
+  return traceCost(schedule, inputs);
+}
+
 async function main() {
+  if (traceOnly) {
+    const t = await traceSection();
+    console.log(json ? JSON.stringify({ node: process.version, trace: t }, null, 2) : traceCostText(t));
+    return;
+  }
   const queue = queueBench(N);
   const log = (m: string) => json || console.error(m);
   const scale = args.includes('--no-scale') ? [] : scaleSeries(scaleScenarios, sizes, 'het_sides', log);
@@ -55,8 +73,9 @@ async function main() {
     const ev = await evaluate(makeSchedule(inputs, { strategy: 'scar', seed: '1' }), inputs);
     dram.push({ package: p, model: inputs.pkg.dram.model, simulateMs: ev.wallMs, events: ev.sim.events, eventsPerSec: ev.sim.events / (ev.wallMs / 1000) });
   }
+  const trace = await traceSection();
   if (json) {
-    console.log(JSON.stringify({ node: process.version, queue, scale, scenarios: rows, dram }, null, 2));
+    console.log(JSON.stringify({ node: process.version, queue, scale, scenarios: rows, dram, trace }, null, 2));
     return;
   }
   const f1 = (x: number) => x.toFixed(1);
@@ -81,6 +100,8 @@ async function main() {
   console.log('');
   console.log('DRAM model (default scenario)        simulate ms     events  M events/s');
   for (const d of dram) console.log(`${`${d.model} (${d.package})`.padEnd(36)} ${f1(d.simulateMs).padStart(11)} ${String(d.events).padStart(10)} ${m(d.eventsPerSec).padStart(11)}`);
+  console.log('');
+  console.log(traceCostText(trace));
 }
 
 main().catch((e) => {

@@ -109,15 +109,22 @@ export interface Evaluation {
   wallMs: number;
 }
 
+/** What a trace sink may want to know about the run it records. */
+export interface SinkContext {
+  program: Program;
+  estimate: Estimate;
+  schedule: Schedule;
+}
+
 /**
  * Lowers, estimates and simulates a schedule. Trace sinks are opened by `openSink` only after
  * the schedule lowered without error, so bad input never leaves a trace file behind.
  * `fingerprint`: also hash the simulator's event sequence (off by default: it costs time).
  */
-export async function evaluate(schedule: Schedule, inputs: Inputs, openSink: () => TraceSink | null = () => null, opts: { fingerprint?: boolean } = {}): Promise<Evaluation> {
+export async function evaluate(schedule: Schedule, inputs: Inputs, openSink: (ctx: SinkContext) => TraceSink | null = () => null, opts: { fingerprint?: boolean } = {}): Promise<Evaluation> {
   const program = lowerSchedule(schedule, inputs.scenario, inputs.pkg);
   const estimate = estimateProgram(program);
-  const sink = openSink();
+  const sink = openSink({ program, estimate, schedule });
   const t0 = process.hrtime.bigint();
   const sim = await simulate(program, { sink, fingerprint: opts.fingerprint });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -130,13 +130,13 @@ async function cmdRun(args: Common & SchedArgs & { scenario: string; package: st
   warn(schedule.warnings);
   if (args.scheduleOut) writeFileAtomic(args.scheduleOut, scheduleToJson(schedule, args.scenario, args.package, args.scheduleOut));
   progress(args, `simulating ${schedule.jobs.length} jobs...`);
-  const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets), { fingerprint: args.fingerprint });
+  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, { ...ctx, seed: args.seed }), { fingerprint: args.fingerprint });
   printEvaluation(args, ev, { strategy: args.strategy, schedule: args.scheduleOut, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
 async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobs: boolean; fingerprint: boolean }) {
   const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
-  const ev = await evaluate(schedule, inputs, () => openSinks(args.trace, args.chromeTrace, args.tracePackets), { fingerprint: args.fingerprint });
+  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, ctx), { fingerprint: args.fingerprint });
   printEvaluation(args, ev, { strategy: schedule.strategy, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
@@ -274,7 +274,7 @@ export function buildCli(argv: string[]): Argv {
     y
       .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
       .option('chrome-trace', { type: 'string', describe: 'write a Chrome JSON trace' })
-      .option('trace-packets', { type: 'boolean', default: false, describe: 'trace every NoP/DRAM packet (exact link utilisation; larger, slower)' })
+      .option('trace-packets', { type: 'boolean', default: false, describe: 'also a slice per run of back-to-back packets on every NoP link and DRAM channel (larger, slower)' })
       .option('jobs', { type: 'boolean', default: false, describe: 'also print every job' })
       .option('fingerprint', { type: 'boolean', default: false, describe: 'also hash the simulator\'s event sequence (catches any change of behaviour; slower)' });
   return yargs(argv)

@@ -80,7 +80,9 @@ export class ChipletSim implements EventTarget, TransferDone {
     this.loadBusy = true;
     this.loadStartPs = this.engine.nowPs;
     tileLoad(job.plan, t, this.tl);
-    this.loadBytes = this.tl.weightBytes + this.tl.inputBytes;
+    // Bytes that actually cross the fabric (sendOne adds them): sources on this chiplet and
+    // operands already resident move nothing, so a load with no transfer reports 0 bytes.
+    this.loadBytes = 0;
     this.loadPending = 1; // guard so transfers finishing synchronously cannot complete the load early
     forEachTileTransfer(job, this.tl, this.scratch, this.sendOne);
     if (--this.loadPending === 0) this.engine.at(this.engine.nowPs, this, LOAD_DONE);
@@ -88,6 +90,7 @@ export class ChipletSim implements EventTarget, TransferDone {
 
   private readonly sendOne = (path: readonly number[], bytes: number): void => {
     this.loadPending++;
+    this.loadBytes += bytes;
     this.fabric.send(path, bytes, this, LOAD_TOKEN, this.job!.index);
   };
 

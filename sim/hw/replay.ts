@@ -57,7 +57,7 @@ export interface SimOptions {
 export async function simulate(prog: Program, opts: SimOptions = {}): Promise<SimResult> {
   const sink = opts.sink ?? null;
   if (!sink) return simulateCore(prog, null, opts.fingerprint ?? false);
-  sink.begin({ pkg: prog.pkg, topology: prog.topology, jobs: prog.jobs });
+  sink.begin({ pkg: prog.pkg, topology: prog.topology, jobs: prog.jobs, chipletJobs: prog.chipletJobs });
   let r: SimResult;
   try {
     r = simulateCore(prog, sink, opts.fingerprint ?? false);
@@ -65,7 +65,7 @@ export async function simulate(prog: Program, opts: SimOptions = {}): Promise<Si
     sink.abort(e);
     throw e;
   }
-  await sink.end(r.makespanPs);
+  await sink.end(r.makespanPs, r.fingerprint);
   return r;
 }
 
@@ -98,6 +98,7 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
     pos[c]++;
     chipletFreePs[job.index] = chipletLastEndPs[c];
     jobs[job.index].startPs = engine.nowPs;
+    if (sink?.jobStart) sink.jobStart(job.index, engine.nowPs);
     chiplets[c].start(job);
   };
 

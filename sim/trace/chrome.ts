@@ -1,17 +1,27 @@
 /**
- * ChromeJsonSink: streams a Chrome JSON trace (`{"traceEvents":[...]}`), the format of
- * chrome://tracing and also readable by ui.perfetto.dev. Same tracks, slices, flows and
- * counters as the Perfetto sink (see timeline.ts), written as
+ * ChromeJsonSink: streams a Chrome JSON trace (`{"traceEvents":[...],"metadata":{...}}`), the
+ * format of chrome://tracing, also read by ui.perfetto.dev. Same tracks, slices, flows,
+ * instants and counters as the Perfetto sink (see timeline.ts), in time order, written as
  *   "M" metadata: process_name / thread_name (+ sort indices) for every track,
- *   "X" complete events for slices (ts and dur in µs, exact decimals of the integer ps),
- *   "s" / "f" flow events (id = dependency, "f" binds to the enclosing slice: "bp":"e"),
- *      both at the start of the producer / consumer job on its PE-array thread,
- *   "C" counter events (args {<unit>: value}).
+ *   "X" complete events for slices, "B"/"E" for the few whose end is not known when they begin
+ *      (scheduling windows, model spans),
+ *   "s" / "f" flow events (id = dependency, "f" binds to the enclosing slice: "bp":"e"), at the
+ *      start of the producer / consumer job on its "PE array" thread, which holds nothing but
+ *      jobs (tiles and stalls go to "PE array detail") so a flow can only bind to a job,
+ *   "i" instants (run metadata, window openings), "C" counters (args {<unit>: value}),
+ *   and the run's metadata again in the top-level "metadata" object.
+ *
+ * Timestamps: the format's unit is the µs; a JSON number is read as a double and rounded to ns
+ * on import (Perfetto: llround(ts * 1000), separately for ts and dur). Writing start and end as
+ * whole ns, ts = startNs / 1000 and dur = (endNs - startNs) / 1000 with at most 3 decimals,
+ * makes both exact after that rounding, so end = ts + dur is the same ns the next slice starts
+ * at and no slice overlaps its neighbour (overlapping complete events are dropped).
  * Events are joined into ~1 MiB strings and written to a temporary file renamed on end().
  */
 import { Args, CounterTrack, ProcessTrack, ThreadTrack, TimelineOptions, TimelineSink } from './timeline';
 
 export class ChromeJsonSink extends TimelineSink {
+  protected readonly nestDetail = false;
   private parts: string[] = [];
   private size = 0;
   private events = 0;
@@ -37,24 +47,32 @@ export class ChromeJsonSink extends TimelineSink {
   protected defineCounter(_c: CounterTrack): void {}
 
   protected beginSlice(
-    t: ThreadTrack, name: string, startPs: number, endPs: number, args: Args | null,
+    t: ThreadTrack, name: string, tsNs: number, endNs: number, args: Args | null,
     flowsOut: readonly number[], flowsIn: readonly number[],
   ): void {
-    const where = `"pid":${t.pid},"tid":${t.tid},"ts":${us(startPs)}`;
+    const where = `"pid":${t.pid},"tid":${t.tid},"ts":${usOfNs(tsNs)}`;
     const a = args ? `,"args":${argsJson(args)}` : '';
-    this.event(`{"name":${JSON.stringify(name)},"ph":"X",${where},"dur":${us(endPs - startPs)}${a}}`);
+    if (endNs < 0) this.event(`{"name":${JSON.stringify(name)},"ph":"B",${where}${a}}`);
+    else this.event(`{"name":${JSON.stringify(name)},"ph":"X",${where},"dur":${usOfNs(endNs - tsNs)}${a}}`);
     for (const id of flowsIn) this.event(`{"name":"dep","cat":"flow","ph":"f","bp":"e","id":${id},${where}}`);
     for (const id of flowsOut) this.event(`{"name":"dep","cat":"flow","ph":"s","id":${id},${where}}`);
   }
 
-  protected endSlice(): void {}
-
-  protected counter(c: CounterTrack, tsPs: number, value: number): void {
-    this.event(`{"name":${JSON.stringify(c.label)},"ph":"C","pid":${c.process.pid},"ts":${us(tsPs)},"args":{${JSON.stringify(c.unit)}:${num(value)}}}`);
+  protected endSlice(t: ThreadTrack, endNs: number, openEnded: boolean, args: Args | null): void {
+    if (openEnded) this.event(`{"ph":"E","pid":${t.pid},"tid":${t.tid},"ts":${usOfNs(endNs)}${args ? `,"args":${argsJson(args)}` : ''}}`);
   }
 
-  protected finishFile(): void {
-    this.put('\n],"displayTimeUnit":"ns"}\n');
+  protected instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null): void {
+    const a = args ? `,"args":${argsJson(args)}` : '';
+    this.event(`{"name":${JSON.stringify(name)},"ph":"i","s":"t","pid":${t.pid},"tid":${t.tid},"ts":${usOfNs(tsNs)}${a}}`);
+  }
+
+  protected counter(c: CounterTrack, tsNs: number, value: number): void {
+    this.event(`{"name":${JSON.stringify(c.label)},"ph":"C","pid":${c.process.pid},"ts":${usOfNs(tsNs)},"args":{${JSON.stringify(c.unit)}:${num(value)}}}`);
+  }
+
+  protected finishFile(run: Args): void {
+    this.put(`\n],"metadata":${argsJson(run)}}\n`);
     this.flush();
   }
 
@@ -76,13 +94,13 @@ export class ChromeJsonSink extends TimelineSink {
   }
 }
 
-/** Integer picoseconds as exact decimal microseconds ("1.234567"). */
-export function us(ps: number): string {
-  if (!Number.isSafeInteger(ps) || ps < 0) return num(ps / 1e6);
-  const whole = Math.floor(ps / 1e6);
-  const frac = ps - whole * 1e6;
+/** Whole nanoseconds as exact decimal microseconds ("1.234"): at most 3 decimals. */
+export function usOfNs(ns: number): string {
+  if (!Number.isSafeInteger(ns) || ns < 0) throw new Error(`trace: timestamp ${ns} ns is not a whole non-negative number`);
+  const whole = Math.floor(ns / 1000);
+  const frac = ns - whole * 1000;
   if (frac === 0) return String(whole);
-  return `${whole}.${String(frac).padStart(6, '0').replace(/0+$/, '')}`;
+  return `${whole}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;
 }
 
 function num(v: number): string {
@@ -91,9 +109,9 @@ function num(v: number): string {
 
 function argsJson(args: Args): string {
   let s = '{';
-  for (let i = 0; i < args.length; i++) {
-    const [k, v] = args[i];
-    s += `${i ? ',' : ''}${JSON.stringify(k)}:${typeof v === 'string' ? JSON.stringify(v) : num(v)}`;
+  for (let i = 0; i < args.length; i += 2) {
+    const v = args[i + 1];
+    s += `${i ? ',' : ''}${JSON.stringify(args[i])}:${typeof v === 'string' ? JSON.stringify(v) : num(v)}`;
   }
   return s + '}';
 }

@@ -5,8 +5,8 @@
  * so no write queue builds up in memory (no backpressure to manage).
  *
  * Temporary files still open when the process exits (a crash in the simulator, an exit from
- * the CLI) are deleted by an 'exit' hook; a kill by signal can leave one behind, named
- * `.<name>.<pid>.<random>.tmp` (git-ignored).
+ * the CLI) are deleted by an 'exit' hook; on SIGINT/SIGTERM the CLI's reaper process deletes
+ * them (tempFileHooks, sim/cli/temps.ts). They are named `.<name>.<pid>.<random>.tmp` (git-ignored).
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,27 +1,25 @@
 /**
  * PerfettoSink: streams a native Perfetto trace (.pftrace) to disk.
  *
- * The file is a sequence of `Trace.packet` fields (tag 0x0A, varint length, TracePacket bytes),
- * each packet encoded with protobufjs from traces/perfetto_subset.proto (official field
- * numbers, loaded once). Packets are appended to one protobufjs Writer and written to a
- * temporary file in chunks of ~1 MiB; end() renames it to the target (see file.ts). The track
- * layout, slices, flows and counters are described in timeline.ts.
+ * The file is a sequence of `Trace.packet` fields (tag 0x0A, varint length, TracePacket bytes).
+ * Packets are laid out by hand on one protobufjs Writer (field numbers and wire types from
+ * traces/perfetto_subset.proto, itself checked against the official schema by the tests): the
+ * generic reflective encoder cost more than the simulation it traced. The Writer's bytes go to
+ * a temporary file in ~1 MiB chunks; end() renames it to the target (see file.ts). Tracks,
+ * slices, flows, instants and counters are described in timeline.ts, which hands them over in
+ * time order.
  *
  * Encoding choices:
  * - one trusted_packet_sequence_id; the first packet has SEQ_INCREMENTAL_STATE_CLEARED, all
- *   others SEQ_NEEDS_INCREMENTAL_STATE. Slice names are interned (TrackEvent.name_iid): a name's
- *   EventName goes into the interned_data of the first packet that uses it.
+ *   others SEQ_NEEDS_INCREMENTAL_STATE. Slice names and argument names are interned
+ *   (EventName / DebugAnnotationName in the interned_data of the first packet using them).
  * - Every TrackDescriptor is written before any event on its track: process tracks
- *   (ProcessDescriptor), thread tracks (ThreadDescriptor pid/tid, no parent_uuid), counter
- *   tracks (CounterDescriptor, parent = their process track).
- * - The simulator reports a slice when it ends, so its BEGIN and END packets are written
- *   together then (trace processor sorts by timestamp; equal timestamps keep file order, which
- *   is nesting order here).
- * - Timestamps are ns on the default clock: floor(ps / 1000). Flooring is monotonic, so
- *   BEGIN <= END and nesting survive it; sub-ns detail is lost.
+ *   (ProcessDescriptor), thread tracks (ThreadDescriptor pid/tid), counter tracks
+ *   (CounterDescriptor, parent = their process track). Each has a description, process tracks
+ *   order their children explicitly (child_ordering EXPLICIT, sibling_order_rank).
+ * - Timestamps are ns on the default clock (timeline.ts floors ps to ns).
  * - Flows: flow_ids on the producer job's BEGIN, terminating_flow_ids on the consumer's BEGIN.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as protobuf from 'protobufjs';
 import { Args, CounterTrack, ProcessTrack, ThreadTrack, TimelineOptions, TimelineSink } from './timeline';
@@ -36,96 +34,331 @@ const SEQ_INCREMENTAL_STATE_CLEARED = 1;
 const SEQ_NEEDS_INCREMENTAL_STATE = 2;
 const TYPE_SLICE_BEGIN = 1;
 const TYPE_SLICE_END = 2;
+const TYPE_INSTANT = 3;
 const TYPE_COUNTER = 4;
+const CHILD_ORDERING_EXPLICIT = 3;
 
-let packetType: protobuf.Type | null = null;
-
-/** perfetto.protos.TracePacket from the subset schema (parsed on first use, field names as in the .proto). */
-export function tracePacketType(): protobuf.Type {
-  if (!packetType) {
-    const src = fs.readFileSync(PERFETTO_SUBSET_PROTO, 'utf8');
-    packetType = protobuf.parse(src, { keepCase: true }).root.lookupType('perfetto.protos.TracePacket');
-  }
-  return packetType;
-}
-
-type Msg = Record<string, unknown>;
+// Tags: (field number << 3) | wire type (0 varint, 1 fixed64, 2 length-delimited).
+const T_TRACE_PACKET = (1 << 3) | 2;
+const P_TIMESTAMP = (8 << 3) | 0;
+const P_SEQ_ID = (10 << 3) | 0;
+const P_TRACK_EVENT = (11 << 3) | 2;
+const P_INTERNED = (12 << 3) | 2;
+const P_SEQ_FLAGS = (13 << 3) | 0;
+const P_TRACK_DESCRIPTOR = (60 << 3) | 2;
+const E_ANNOTATION = (4 << 3) | 2;
+const E_TYPE = (9 << 3) | 0;
+const E_NAME_IID = (10 << 3) | 0;
+const E_TRACK_UUID = (11 << 3) | 0;
+const E_DOUBLE_VALUE = (44 << 3) | 1;
+const E_FLOW_ID = (47 << 3) | 1;
+const E_TERMINATING_FLOW_ID = (48 << 3) | 1;
+const A_NAME_IID = (1 << 3) | 0;
+const A_INT = (4 << 3) | 0;
+const A_DOUBLE = (5 << 3) | 1;
+const A_STRING = (6 << 3) | 2;
+const A_STRING_IID = (17 << 3) | 0;
+const I_ANNOTATION_STRING = (29 << 3) | 2;
+const I_EVENT_NAME = (2 << 3) | 2;
+const I_ANNOTATION_NAME = (3 << 3) | 2;
+const N_IID = (1 << 3) | 0;
+/** EventName.name, DebugAnnotationName.name (string) and InternedString.str (bytes: UTF-8, the same on the wire). */
+const N_NAME = (2 << 3) | 2;
+const D_UUID = (1 << 3) | 0;
+const D_NAME = (2 << 3) | 2;
+const D_PROCESS = (3 << 3) | 2;
+const D_THREAD = (4 << 3) | 2;
+const D_PARENT = (5 << 3) | 0;
+const D_COUNTER = (8 << 3) | 2;
+const D_CHILD_ORDERING = (11 << 3) | 0;
+const D_RANK = (12 << 3) | 0;
+const D_DESCRIPTION = (14 << 3) | 2;
+const PROC_PID = (1 << 3) | 0;
+const PROC_NAME = (6 << 3) | 2;
+const THR_PID = (1 << 3) | 0;
+const THR_TID = (2 << 3) | 0;
+const THR_NAME = (5 << 3) | 2;
+const CTR_UNIT = (6 << 3) | 2;
+const CTR_SHARE_KEY = (7 << 3) | 2;
 
 export class PerfettoSink extends TimelineSink {
-  private readonly type: protobuf.Type;
+  protected readonly nestDetail = true;
+  /** Byte-by-byte fast paths for the common packets (a test turns them off and compares bytes). */
+  protected readonly handLaid: boolean = true;
   private readonly w = protobuf.Writer.create();
   private first = true;
-  private readonly iids = new Map<string, number>();
-  private newNames: Msg[] = [];
+  private readonly names = new Map<string, number>();
+  private readonly argNames = new Map<string, number>();
+  private newNames: string[] = [];
+  private newArgNames: string[] = [];
+  private readonly aiids: number[] = [];
+  private readonly scratchBytes = new Uint8Array(40);
+  private readonly annSizes: number[] = [];
+  // A double's 8 bytes, little-endian as protobuf's fixed64 wants.
+  private readonly f64Bytes = new Uint8Array(8);
+  private readonly f64View = new DataView(this.f64Bytes.buffer);
+  private readonly strings = new Map<string, number>();
+  private newStrings: string[] = [];
 
   constructor(outPath: string, opts: TimelineOptions = {}) {
     super(outPath, opts);
-    this.type = tracePacketType();
   }
 
   protected startFile(): void {}
 
   protected defineProcess(p: ProcessTrack): void {
-    this.emit({ track_descriptor: { uuid: p.uuid, process: { pid: p.pid, process_name: p.name } } });
+    const w = this.open(-1);
+    w.uint32(P_TRACK_DESCRIPTOR).fork().uint32(D_UUID).uint32(p.uuid);
+    w.uint32(D_DESCRIPTION).string(p.description).uint32(D_CHILD_ORDERING).uint32(CHILD_ORDERING_EXPLICIT).uint32(D_RANK).int32(p.sortIndex);
+    w.uint32(D_PROCESS).fork().uint32(PROC_PID).int32(p.pid).uint32(PROC_NAME).string(p.name).ldelim();
+    this.close(w.ldelim());
   }
 
   protected defineThread(t: ThreadTrack): void {
-    this.emit({ track_descriptor: { uuid: t.uuid, thread: { pid: t.pid, tid: t.tid, thread_name: t.name } } });
+    const w = this.open(-1);
+    w.uint32(P_TRACK_DESCRIPTOR).fork().uint32(D_UUID).uint32(t.uuid);
+    w.uint32(D_DESCRIPTION).string(t.description).uint32(D_RANK).int32(t.sortIndex);
+    w.uint32(D_THREAD).fork().uint32(THR_PID).int32(t.pid).uint32(THR_TID).int64(t.tid).uint32(THR_NAME).string(t.name).ldelim();
+    this.close(w.ldelim());
   }
 
   protected defineCounter(c: CounterTrack): void {
-    this.emit({
-      track_descriptor: {
-        uuid: c.uuid, parent_uuid: c.process.uuid, name: `${c.label} (${c.unit})`,
-        counter: { unit_name: c.unit, y_axis_share_key: c.shareKey },
-      },
-    });
+    const w = this.open(-1);
+    w.uint32(P_TRACK_DESCRIPTOR).fork().uint32(D_UUID).uint32(c.uuid).uint32(D_PARENT).uint32(c.process.uuid);
+    w.uint32(D_NAME).string(`${c.label} (${c.unit})`).uint32(D_DESCRIPTION).string(c.description).uint32(D_RANK).int32(c.sortIndex);
+    w.uint32(D_COUNTER).fork().uint32(CTR_UNIT).string(c.unit).uint32(CTR_SHARE_KEY).string(c.shareKey).ldelim();
+    this.close(w.ldelim());
   }
 
   protected beginSlice(
-    t: ThreadTrack, name: string, startPs: number, _endPs: number, args: Args | null,
+    t: ThreadTrack, name: string, tsNs: number, _endNs: number, args: Args | null,
     flowsOut: readonly number[], flowsIn: readonly number[],
   ): void {
-    const ev: Msg = { type: TYPE_SLICE_BEGIN, track_uuid: t.uuid, name_iid: this.iid(name) };
-    if (args) ev.debug_annotations = args.map(annotation);
-    if (flowsOut.length) ev.flow_ids = flowsOut;
-    if (flowsIn.length) ev.terminating_flow_ids = flowsIn;
-    this.emit({ timestamp: ns(startPs), track_event: ev });
+    const iid = this.iid(name);
+    const aiids = args ? this.argIids(args) : null;
+    if (flowsOut.length === 0 && flowsIn.length === 0 && this.plainEvent(TYPE_SLICE_BEGIN, t.uuid, iid, tsNs, args, aiids)) return;
+    const w = this.open(tsNs);
+    w.uint32(P_TRACK_EVENT).fork().uint32(E_TYPE).uint32(TYPE_SLICE_BEGIN).uint32(E_TRACK_UUID).uint32(t.uuid).uint32(E_NAME_IID).uint32(iid);
+    if (args) this.annotations(args, aiids!);
+    for (const id of flowsOut) w.uint32(E_FLOW_ID).fixed64(id);
+    for (const id of flowsIn) w.uint32(E_TERMINATING_FLOW_ID).fixed64(id);
+    this.close(w.ldelim());
   }
 
-  protected endSlice(t: ThreadTrack, endPs: number): void {
-    this.emit({ timestamp: ns(endPs), track_event: { type: TYPE_SLICE_END, track_uuid: t.uuid } });
+  protected endSlice(t: ThreadTrack, endNs: number, _openEnded: boolean, args: Args | null): void {
+    if (this.handLaid && !args && !this.first && !this.newNames.length && !this.newArgNames.length && !this.newStrings.length) {
+      this.plainEnd(t.uuid, endNs);
+      return;
+    }
+    const aiids = args ? this.argIids(args) : null;
+    const w = this.open(endNs);
+    w.uint32(P_TRACK_EVENT).fork().uint32(E_TYPE).uint32(TYPE_SLICE_END).uint32(E_TRACK_UUID).uint32(t.uuid);
+    if (args) this.annotations(args, aiids!);
+    this.close(w.ldelim());
   }
 
-  protected counter(c: CounterTrack, tsPs: number, value: number): void {
-    this.emit({ timestamp: ns(tsPs), track_event: { type: TYPE_COUNTER, track_uuid: c.uuid, double_counter_value: value } });
+  protected instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null): void {
+    const iid = this.iid(name);
+    const aiids = args ? this.argIids(args) : null;
+    if (this.plainEvent(TYPE_INSTANT, t.uuid, iid, tsNs, args, aiids)) return;
+    const w = this.open(tsNs);
+    w.uint32(P_TRACK_EVENT).fork().uint32(E_TYPE).uint32(TYPE_INSTANT).uint32(E_TRACK_UUID).uint32(t.uuid).uint32(E_NAME_IID).uint32(iid);
+    if (args) this.annotations(args, aiids!);
+    this.close(w.ldelim());
+  }
+
+  protected counter(c: CounterTrack, tsNs: number, value: number): void {
+    const w = this.open(tsNs);
+    w.uint32(P_TRACK_EVENT).fork().uint32(E_TYPE).uint32(TYPE_COUNTER).uint32(E_TRACK_UUID).uint32(c.uuid).uint32(E_DOUBLE_VALUE).double(value);
+    this.close(w.ldelim());
   }
 
   protected finishFile(): void {
     this.flush();
   }
 
+  /**
+   * A named event with arguments and no flows (most slice BEGINs), laid out byte by byte like
+   * the Writer calls in beginSlice would: sizes first, then the bytes straight into the Writer's
+   * buffer. Returns false (nothing written) when the generic path is needed: interned data to
+   * emit, the first packet, an argument that is not a non-negative safe integer, a double or an
+   * interned string, or too little room in the buffer.
+   */
+  private plainEvent(type: number, uuid: number, nameIid: number, tsNs: number, args: Args | null, aiids: number[] | null): boolean {
+    if (!this.handLaid || this.first || this.newNames.length || this.newArgNames.length || this.newStrings.length) return false;
+    let te = 2 + 1 + varintSize(uuid) + 1 + varintSize(nameIid);
+    const n = args ? args.length : 0;
+    const sizes = this.annSizes;
+    for (let i = 0; i < n; i += 2) {
+      const v = args![i + 1];
+      let c = 1 + varintSize(aiids![i]);
+      if (typeof v === 'string') c += 2 + varintSize(aiids![i + 1]);
+      else if (Number.isSafeInteger(v)) {
+        if (v < 0) return false;
+        c += 1 + varintSize(v);
+      } else c += 9;
+      sizes[i] = c;
+      te += 1 + varintSize(c) + c;
+    }
+    const body = 1 + varintSize(tsNs) + 4 + 1 + varintSize(te) + te;
+    const total = 1 + varintSize(body) + body;
+    const w = this.w;
+    if (w.buf.length - w.pos < total) return false;
+    const b = w.buf;
+    let p = w.pos;
+    b[p++] = T_TRACE_PACKET;
+    p = putVarint(b, p, body);
+    b[p++] = P_TIMESTAMP;
+    p = putVarint(b, p, tsNs);
+    b[p++] = P_SEQ_ID;
+    b[p++] = SEQUENCE_ID;
+    b[p++] = P_SEQ_FLAGS;
+    b[p++] = SEQ_NEEDS_INCREMENTAL_STATE;
+    b[p++] = P_TRACK_EVENT;
+    p = putVarint(b, p, te);
+    b[p++] = E_TYPE;
+    b[p++] = type;
+    b[p++] = E_TRACK_UUID;
+    p = putVarint(b, p, uuid);
+    b[p++] = E_NAME_IID;
+    p = putVarint(b, p, nameIid);
+    for (let i = 0; i < n; i += 2) {
+      const v = args![i + 1];
+      b[p++] = E_ANNOTATION;
+      p = putVarint(b, p, sizes[i]);
+      b[p++] = A_NAME_IID;
+      p = putVarint(b, p, aiids![i]);
+      if (typeof v === 'string') {
+        b[p++] = (A_STRING_IID & 0x7f) | 0x80; // tag 136 as a two-byte varint
+        b[p++] = A_STRING_IID >> 7;
+        p = putVarint(b, p, aiids![i + 1]);
+      } else if (Number.isSafeInteger(v)) {
+        b[p++] = A_INT;
+        p = putVarint(b, p, v);
+      } else {
+        b[p++] = A_DOUBLE;
+        this.f64View.setFloat64(0, v, true);
+        b.set(this.f64Bytes, p);
+        p += 8;
+      }
+    }
+    w.pos = p;
+    if (p >= this.chunkBytes) this.flush();
+    return true;
+  }
+
+  /**
+   * The most common packet, a bare slice END, laid out byte by byte (the same bytes the Writer
+   * calls above produce): Trace.packet { timestamp, trusted_packet_sequence_id, sequence_flags,
+   * track_event { type = END, track_uuid } }.
+   */
+  private plainEnd(uuid: number, tsNs: number): void {
+    const w = this.w;
+    // Straight into the Writer's buffer when it has room (it keeps its size across flushes).
+    const direct = w.buf.length - w.pos >= 40;
+    const b = direct ? w.buf : this.scratchBytes;
+    const inner = 3 + varintSize(uuid);
+    const body = 1 + varintSize(tsNs) + 4 + 2 + inner;
+    const p0 = direct ? w.pos : 0;
+    let p = p0;
+    b[p++] = T_TRACE_PACKET;
+    p = putVarint(b, p, body);
+    b[p++] = P_TIMESTAMP;
+    p = putVarint(b, p, tsNs);
+    b[p++] = P_SEQ_ID;
+    b[p++] = SEQUENCE_ID;
+    b[p++] = P_SEQ_FLAGS;
+    b[p++] = SEQ_NEEDS_INCREMENTAL_STATE;
+    b[p++] = P_TRACK_EVENT;
+    b[p++] = inner;
+    b[p++] = E_TYPE;
+    b[p++] = TYPE_SLICE_END;
+    b[p++] = E_TRACK_UUID;
+    p = putVarint(b, p, uuid);
+    if (direct) w.pos = p;
+    else w.raw(b.subarray(p0, p));
+    if (w.pos >= this.chunkBytes) this.flush();
+  }
+
   private iid(name: string): number {
-    let id = this.iids.get(name);
+    let id = this.names.get(name);
     if (id === undefined) {
-      id = this.iids.size + 1;
-      this.iids.set(name, id);
-      this.newNames.push({ iid: id, name });
+      id = this.names.size + 1;
+      this.names.set(name, id);
+      this.newNames.push(name);
     }
     return id;
   }
 
-  private emit(pkt: Msg): void {
-    if (this.newNames.length) {
-      pkt.interned_data = { event_names: this.newNames };
-      this.newNames = [];
+  /** Interns the argument names and string values (ids into reused arrays: no allocation per event). */
+  private argIids(args: Args): number[] {
+    const out = this.aiids;
+    out.length = args.length;
+    for (let i = 0; i < args.length; i += 2) {
+      const name = args[i] as string;
+      let id = this.argNames.get(name);
+      if (id === undefined) {
+        id = this.argNames.size + 1;
+        this.argNames.set(name, id);
+        this.newArgNames.push(name);
+      }
+      out[i] = id;
+      const v = args[i + 1];
+      if (typeof v === 'string') {
+        let sid = this.strings.get(v);
+        if (sid === undefined) {
+          sid = this.strings.size + 1;
+          this.strings.set(v, sid);
+          this.newStrings.push(v);
+        }
+        out[i + 1] = sid;
+      }
     }
-    pkt.trusted_packet_sequence_id = SEQUENCE_ID;
-    pkt.sequence_flags = this.first ? SEQ_INCREMENTAL_STATE_CLEARED : SEQ_NEEDS_INCREMENTAL_STATE;
+    return out;
+  }
+
+  private annotations(args: Args, iids: number[]): void {
+    const w = this.w;
+    for (let i = 0; i < args.length; i += 2) {
+      const v = args[i + 1];
+      w.uint32(E_ANNOTATION).fork().uint32(A_NAME_IID).uint32(iids[i]);
+      if (typeof v === 'string') w.uint32(A_STRING_IID).uint32(iids[i + 1]);
+      else if (Number.isSafeInteger(v)) w.uint32(A_INT).int64(v);
+      else w.uint32(A_DOUBLE).double(v);
+      w.ldelim();
+    }
+  }
+
+  /** Starts a TracePacket (timestamp < 0: none) with its sequence fields and new interned names. */
+  private open(tsNs: number): protobuf.Writer {
+    const w = this.w;
+    w.uint32(T_TRACE_PACKET).fork();
+    if (tsNs >= 0) {
+      if (tsNs < 4294967296) w.uint32(P_TIMESTAMP).uint32(tsNs);
+      else w.uint32(P_TIMESTAMP).uint64(tsNs);
+    }
+    w.uint32(P_SEQ_ID).uint32(SEQUENCE_ID).uint32(P_SEQ_FLAGS).uint32(this.first ? SEQ_INCREMENTAL_STATE_CLEARED : SEQ_NEEDS_INCREMENTAL_STATE);
     this.first = false;
-    // Trace.packet (field 1, length-delimited): tag 0x0A, then the length, then the packet.
-    this.type.encode(pkt, this.w.uint32(0x0a).fork()).ldelim();
-    if (this.w.pos >= this.chunkBytes) this.flush();
+    if (this.newNames.length || this.newArgNames.length || this.newStrings.length) {
+      w.uint32(P_INTERNED).fork();
+      this.interned(I_EVENT_NAME, this.newNames, this.names);
+      this.interned(I_ANNOTATION_NAME, this.newArgNames, this.argNames);
+      this.interned(I_ANNOTATION_STRING, this.newStrings, this.strings);
+      w.ldelim();
+      this.newNames = [];
+      this.newArgNames = [];
+      this.newStrings = [];
+    }
+    return w;
+  }
+
+  private interned(tag: number, list: string[], ids: Map<string, number>): void {
+    for (const name of list) this.w.uint32(tag).fork().uint32(N_IID).uint32(ids.get(name)!).uint32(N_NAME).string(name).ldelim();
+  }
+
+  private close(w: protobuf.Writer): void {
+    w.ldelim();
+    if (w.pos >= this.chunkBytes) this.flush();
   }
 
   private flush(): void {
@@ -135,11 +368,21 @@ export class PerfettoSink extends TimelineSink {
   }
 }
 
-function ns(ps: number): number {
-  return Math.floor(ps / 1000);
+/** Bytes of a base-128 varint of a non-negative integer (up to 2^53). */
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
 }
 
-function annotation([name, v]: readonly [string, number | string]): Msg {
-  if (typeof v === 'string') return { name, string_value: v };
-  return Number.isSafeInteger(v) ? { name, int_value: v } : { name, double_value: v };
+function putVarint(b: Uint8Array, p: number, v: number): number {
+  while (v >= 128) {
+    b[p++] = (v % 128) | 128;
+    v = Math.floor(v / 128);
+  }
+  b[p++] = v;
+  return p;
 }

@@ -13,12 +13,16 @@ export interface TraceMeta {
   readonly pkg: Package;
   readonly topology: Topology;
   readonly jobs: readonly Job[];
+  /** Job indices per chiplet in execution order (Program.chipletJobs). */
+  readonly chipletJobs?: readonly (readonly number[])[];
 }
 
 export interface TraceSink {
   /** True if the sink wants one call per packet per resource (costly on big runs). */
   readonly wantsPackets: boolean;
   begin(meta: TraceMeta): void;
+  /** A job starts on its chiplet now (lets a sink bound how far back later reports can reach). */
+  jobStart?(jobIndex: number, startPs: number): void;
   /** A job ran on its chiplet from startPs to endPs (called when it ends). */
   job(jobIndex: number, startPs: number, endPs: number): void;
   /** One tile's load, compute or store on a chiplet (called when it ends). */
@@ -28,8 +32,8 @@ export interface TraceSink {
    * delay = startPs - arrivePs) and occupied it until endPs (only when wantsPackets).
    */
   packet(resource: number, jobIndex: number, arrivePs: number, startPs: number, endPs: number, bytes: number): void;
-  /** The run ended at makespanPs; flush and close. */
-  end(makespanPs: number): Promise<void>;
+  /** The run ended at makespanPs (with the engine's event fingerprint when it kept one); flush and close. */
+  end(makespanPs: number, fingerprint?: string): Promise<void>;
   /** The run failed: drop everything written (no partial output file). */
   abort(reason: unknown): void;
 }
@@ -43,6 +47,9 @@ export class TeeSink implements TraceSink {
   begin(meta: TraceMeta): void {
     for (const s of this.sinks) s.begin(meta);
   }
+  jobStart(j: number, a: number): void {
+    for (const s of this.sinks) s.jobStart?.(j, a);
+  }
   job(j: number, a: number, b: number): void {
     for (const s of this.sinks) s.job(j, a, b);
   }
@@ -52,11 +59,11 @@ export class TeeSink implements TraceSink {
   packet(r: number, j: number, arrive: number, a: number, b: number, bytes: number): void {
     for (const s of this.sinks) if (s.wantsPackets) s.packet(r, j, arrive, a, b, bytes);
   }
-  async end(makespanPs: number): Promise<void> {
+  async end(makespanPs: number, fingerprint?: string): Promise<void> {
     // If one sink fails, the others are aborted so no partial file survives.
     for (let i = 0; i < this.sinks.length; i++) {
       try {
-        await this.sinks[i].end(makespanPs);
+        await this.sinks[i].end(makespanPs, fingerprint);
       } catch (e) {
         for (const s of this.sinks.slice(i + 1)) s.abort(e);
         throw e;

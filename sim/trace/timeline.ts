@@ -1,61 +1,67 @@
 /**
  * What the Perfetto and Chrome JSON sinks share: the track layout, how the simulator's calls
- * become nested slices, flows and counters, and the temp-file + rename output. Subclasses only
- * encode (TimelineSink's protected hooks).
+ * become slices, flows, instants and counters, time ordering, and the temp-file + rename output.
+ * Subclasses only encode (TimelineSink's protected hooks), always in time order.
  *
- * Track layout
- *   process "c<row>_<col> (<dataflow>)" per chiplet, with threads
- *     "PE array": one slice per job (named "model/layer", args: cycles, macs, bytes, energy...)
- *                 with the job's compute tiles ("tile N") nested inside it
- *     "load", "store": one slice per tile load / store ("tile N", args: bytes, job)
- *     counter "power" (mW)
- *   process "NoP": counter "<link> utilisation" (%) per link, and with packet detail one
- *     thread per link whose slices are runs of back-to-back packets of one job
- *   process "DRAM": counter "<channel> bandwidth" (GB/s) per channel (+ packet threads)
- *   flows: producer job -> consumer job, one per dependency (Job.deps / Job.consumers).
+ * Track layout (processes in this order; traces/README.md explains every item)
+ *   "run": thread "run" (an instant at 0 with the run's metadata, one at the end with totals),
+ *     thread "windows" (a slice per scheduling window, an instant when each opens),
+ *     per model a thread "<model>" (a slice per window from its first job's start to its last
+ *     job's end) and, when a window splits the batch, "<model> micro-batches" (a slice per
+ *     sample range, extra lanes when micro-batches overlap).
+ *   "<chiplet> (<dataflow>)" per chiplet: thread "PE array" (a slice per job, args incl. the
+ *     load/store routes, ready time and the analytical estimate and its error; before it a
+ *     "wait ..." slice naming what the idle PE array waited for: a producer or a window; inside
+ *     it, or on thread "PE array detail" when the format cannot bind flows to nested slices,
+ *     "compute" runs of back-to-back tiles and "wait load (X)" / "wait store" stalls, X the link
+ *     or DRAM channel where the chiplet's packets queued longest during that load),
+ *     threads "load" / "store" (a slice per tile transfer: job, bytes, achieved GB/s, queueing),
+ *     counters PE utilisation (0..1) and buffer (bytes in occupied tile slots).
+ *   "NoP": per link counters utilisation (0..1) and queue (packets waiting), and with packet
+ *     slices a thread per link with one slice per run of back-to-back packets of a job.
+ *   "DRAM": per channel counters bandwidth (GB/s) and queue (packets waiting) (+ packet threads).
+ *   "power & energy": per chiplet power (mW), NoP power, DRAM power, package power, and
+ *     cumulative energy (mJ) per component.
+ *   flows: producer job -> consumer job, one per dependency, bound to the job slices.
  *
- * Slices on one thread must nest. Jobs on a chiplet never overlap and their compute tiles lie
- * inside them; the sink holds a job's compute tiles (4 numbers each) until the job ends and then
- * writes job, tiles, end in nesting order. Tile stores of one chiplet can overlap (double
- * buffering), so every thread is really a set of lanes: a slice goes to the first lane that is
- * free at its start, and a second lane ("store 2") appears only when needed. This works because
- * the simulator reports slices when they end, in time order.
+ * Time order. A job's slice begins when it starts (jobStart) and ends when it ends; everything
+ * else is reported when it ends. A running job's later reports start no earlier than its last
+ * compute tile's end, its last load's end, or the load end of a tile slot it still holds; a job
+ * not started yet starts at the simulator's clock or later. The minimum of these is the
+ * watermark: events wait in a reorder buffer (reorder.ts) until they are older than it (and
+ * than the next counter window still open), so only the events of the last few tiles are held,
+ * whatever the length of the run. An idle chiplet's "wait" slice begins once the watermark
+ * passes its last job's end (named by what its next job lacked then; the END names the release).
+ * Timestamps are whole ns, floor(ps / 1000): flooring is monotonic, so order and nesting survive.
  *
- * Counters are sampled over fixed buckets: the width is a power-of-two multiple of 1 ns chosen
- * so the run has 200 to 400 buckets (the sink doubles the width and merges pairs whenever the
- * run outgrows 400), so they cost O(resources x 400) memory whatever the run length, and are
- * written at end(). Sources:
- *   - link utilisation (%) = busy time in the bucket / bucket length. With packet detail
- *     (wantsPackets) busy time is exact (sum of packet service times); without it, every tile
- *     load/store's bytes are assumed to flow at a constant rate over the tile's load/store
- *     interval along each of its paths (cost/estimate forEachTileTransfer, Job.storePath) and
- *     busy time = bytes / link bandwidth. Without packets it is an estimate: a bucket can show
- *     more than 100 % when a transfer that waited elsewhere is spread over time it spent queued.
- *   - DRAM bandwidth (GB/s = bytes/ns) = bytes in the bucket / bucket length, same two sources.
- *     Either way the bytes integrate exactly to the simulator's bytes per channel.
- *   - power (mW = pJ/ns) = the job's dynamic energy (macs x macEnergyPj + vectorOps x
- *     vectorOpEnergyPj + bufferAccessBytes x bufferEnergyPjPerByte, the same counts as
- *     cost/energy.ts) spread evenly over the job's duration, plus the kind's static power.
- *     Integrated over the run it gives the chiplet's compute + buffer + static energy; NoP and
- *     DRAM energy are not attributed to chiplets.
- * Counters end at the makespan rounded up to a whole ns, with a final sample of 0.
+ * Counters are averages over windows of one width: a power of two ns, at most a quarter of the
+ * median job's compute time (so a single job shows), written when the watermark passes the
+ * window and only when the value changes (cumulative energy: every 16th window and at the end).
+ * Sources are exact: every packet's service interval and queueing delay at each resource (so
+ * the sinks always ask for packet calls; packet *slices* are optional), each compute tile's
+ * share of its job's dynamic energy and its PE utilisation, each tile slot's hold time.
+ * Energy uses the same formulas and constants as cost/energy.ts, so the power counters
+ * integrate to the simulator's energy and the cumulative counters end at its totals.
  */
 import { Job } from '../cost/program';
 import { ResourceSpec } from '../cost/topology';
 import { tileLoad, TileLoad } from '../cost/plan';
-import { forEachTileTransfer, newTransferScratch, TransferScratch } from '../cost/estimate';
+import { JobTiming, psPerCycle } from '../cost/estimate';
 import { Lane, TraceMeta, TraceSink } from './sink';
 import { AtomicFile } from './file';
+import { beginRank, endRank, Ev, pairRank, pairRankAtParentEnd, POINT_RANK, ReorderBuffer, TimedEvent } from './reorder';
+import { WindowSums } from './windows';
 
 export type ArgValue = number | string;
-export type Args = readonly (readonly [string, ArgValue])[];
+/** Arguments as a flat list: name, value, name, value ... (one array per event, no tuples). */
+export type Args = readonly ArgValue[];
 
 export interface ProcessTrack {
   readonly uuid: number;
   readonly pid: number;
   readonly name: string;
-  /** Order of creation (for viewers that sort by an index). */
   readonly sortIndex: number;
+  readonly description: string;
 }
 
 export interface ThreadTrack {
@@ -64,94 +70,102 @@ export interface ThreadTrack {
   readonly tid: number;
   readonly name: string;
   readonly process: ProcessTrack;
+  /** Rank among its process's tracks. */
   readonly sortIndex: number;
+  readonly description: string;
 }
 
 export interface CounterTrack {
   readonly uuid: number;
-  /** Name without the unit, e.g. "c0_0->c0_1 utilisation". */
+  /** Unique name without the unit, e.g. "c0_0->c0_1 utilisation". */
   readonly label: string;
   readonly unit: string;
   readonly process: ProcessTrack;
-  /** Counters with the same key share their y axis. */
+  /** Counters with the same key (all in one process) share their y axis. */
   readonly shareKey: string;
+  readonly sortIndex: number;
+  readonly description: string;
+}
+
+/** The analytical estimate of the same program (cost/estimate.ts estimateProgram). */
+export interface TraceEstimate {
+  readonly jobs: readonly JobTiming[];
+  readonly makespanPs: number;
 }
 
 export interface TimelineOptions {
-  /** Ask for one call per packet per resource: exact link/DRAM counters and packet slices. */
+  /** Also write a slice per run of back-to-back packets on every link and DRAM channel. */
   packets?: boolean;
   /** Bytes buffered before each write to the file (default 1 MiB). */
   chunkBytes?: number;
+  /** Who made this run (scenario, package, strategy, seed, version ...): written into the trace. */
+  run?: Args;
+  /** Adds each job's analytical start, duration and error to its slice. */
+  estimate?: TraceEstimate;
 }
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
+/** Cumulative energy is smooth: sampled every 16th counter window (and at the end). */
+const ENERGY_EVERY = 16;
+const ADVANCE_EVERY = 2048;
 const NONE: readonly number[] = Object.freeze([]);
 
 /** Dynamic energy of one job on its chiplet, pJ (compute + buffer, as in cost/energy.ts). */
 export function jobEnergyPj(job: Job): number {
+  return jobComputePj(job) + job.plan.bufferAccessBytes * job.plan.kind.bufferEnergyPjPerByte;
+}
+function jobComputePj(job: Job): number {
   const p = job.plan;
-  const k = p.kind;
-  return p.macs * k.macEnergyPj + p.vectorOps * k.vectorOpEnergyPj + p.bufferAccessBytes * k.bufferEnergyPjPerByte;
+  return p.macs * p.kind.macEnergyPj + p.vectorOps * p.kind.vectorOpEnergyPj;
+}
+
+/** Compute time of a job without any wait, ps (tiles x cycles per tile). */
+function computePs(job: Job): number {
+  return job.plan.tiles * job.plan.cyclesPerTile * psPerCycle(job.plan.kind.clockMHz);
 }
 
 /**
- * Amounts (busy ps, bytes, pJ) per series over time buckets of a width that doubles as the run
- * grows, so at most `cap` buckets per series are ever held.
+ * Counter window width, ps: the largest power of two ns not above a quarter of the median
+ * job's compute time (a job spans at least ~4 windows), widened only if the run would need
+ * more than 2^20 windows.
  */
-export class Buckets {
-  widthPs = 1000;
-  readonly data: Float64Array[];
-
-  constructor(nSeries: number, readonly cap = 400) {
-    if (cap < 2 || cap % 2 !== 0) throw new Error('bucket cap must be even');
-    this.data = Array.from({ length: nSeries }, () => new Float64Array(cap));
-  }
-
-  /** Makes the buckets cover [0, tPs). */
-  cover(tPs: number): void {
-    while (tPs > this.widthPs * this.cap) {
-      const half = this.cap / 2;
-      for (const d of this.data) {
-        for (let i = 0; i < half; i++) d[i] = d[2 * i] + d[2 * i + 1];
-        d.fill(0, half);
-      }
-      this.widthPs *= 2;
-    }
-  }
-
-  /** Adds `amount` spread evenly over [s, e) (all of it at s when e <= s). */
-  add(series: number, s: number, e: number, amount: number): void {
-    if (amount === 0) return;
-    const d = this.data[series];
-    if (e <= s) {
-      this.cover(s + 1);
-      d[Math.floor(s / this.widthPs)] += amount;
-      return;
-    }
-    this.cover(e);
-    const w = this.widthPs;
-    const b0 = Math.floor(s / w);
-    const b1 = Math.ceil(e / w) - 1;
-    if (b0 === b1) {
-      d[b0] += amount;
-      return;
-    }
-    const rate = amount / (e - s);
-    d[b0] += rate * ((b0 + 1) * w - s);
-    for (let b = b0 + 1; b < b1; b++) d[b] += rate * w;
-    d[b1] += rate * (e - b1 * w);
-  }
+export function counterWindowPs(jobs: readonly Job[], makespanHintPs: number): number {
+  if (jobs.length === 0) return 1000;
+  const d = jobs.map(computePs).sort((a, b) => a - b);
+  const median = d[d.length >> 1];
+  let ns = 1;
+  while (ns * 2 * 1000 <= median / 4) ns *= 2;
+  while (makespanHintPs / (ns * 1000) > 1 << 20) ns *= 2;
+  return ns * 1000;
 }
 
-/** Non-overlapping lanes of one thread; reported slices must arrive in end-time order. */
+class Out implements TimedEvent {
+  key = 0;
+  seq = 0;
+  kind: Ev = Ev.BEGIN;
+  thread: ThreadTrack | null = null;
+  counter: CounterTrack | null = null;
+  name = '';
+  tsNs = 0;
+  /** End of a slice (-1 while unknown: the END event follows later). */
+  endNs = 0;
+  args: Args | null = null;
+  flowsOut: readonly number[] = NONE;
+  flowsIn: readonly number[] = NONE;
+  value = 0;
+}
+
+/** Non-overlapping lanes of one thread. */
 class LaneGroup {
   readonly ends: number[] = [];
   readonly tracks: ThreadTrack[] = [];
   constructor(
     readonly process: ProcessTrack,
     readonly name: string,
+    readonly description: string,
   ) {}
 
+  /** A lane free at s, now busy until e (Infinity while the end is unknown). */
   take(s: number, e: number): number {
     const ends = this.ends;
     for (let i = 0; i < ends.length; i++) {
@@ -165,34 +179,104 @@ class LaneGroup {
   }
 }
 
+/** Jobs that together make one slice on a summary track (a window, a model's window, a micro-batch). */
+interface Group {
+  readonly lanes: LaneGroup;
+  readonly name: string;
+  readonly args: Args;
+  left: number;
+  lane: number;
+  begun: boolean;
+  startNs: number;
+}
+
+/** Per chiplet: the running job's state, and what bounds the times its later reports can have. */
+interface ChipState {
+  lastEndPs: number;
+  /** The running job, -1 when idle. */
+  job: number;
+  jobStartPs: number;
+  /** Jobs started so far (index into chipletJobs). */
+  position: number;
+  /** An idle stretch already begun as an open-ended "wait" slice (its end comes with the next job). */
+  waitOpen: boolean;
+  jobsLeft: number;
+  /** Compute tiles run one after another, and so do loads: the next starts after the last ends. */
+  lastComputeEndPs: number;
+  lastLoadEndPs: number;
+  /** Open run of back-to-back compute tiles: first tile, its start, how many. */
+  runFirst: number;
+  runStartPs: number;
+  runTiles: number;
+  /** Loads of the running job not computed yet, flat [tile, resource or -1, queued ps]. */
+  loads: number[];
+  /** Tile slots held, flat [tile, since ps]: occupancy is written up to `since` (the load's end). */
+  slots: number[];
+  /** Zero-length compute tiles whose place (at their job's end or not) is known later. */
+  deferred: Out[];
+  /** Queueing delay per resource of packets of this chiplet's job since its last load ended. */
+  queuedPs: Float64Array;
+  touched: number[];
+}
+
+/** End rank of a begun slice that turned out to last less than 1 ns: after everything at its ns. */
+const ZERO_END_RANK = 13;
+
 export abstract class TimelineSink implements TraceSink {
-  readonly wantsPackets: boolean;
+  /** Always: counters come from exact per-packet busy and queueing times. */
+  readonly wantsPackets = true;
   protected readonly chunkBytes: number;
   protected readonly file: AtomicFile;
+  /** The format can bind a flow to a slice that has slices nested inside it. */
+  protected abstract readonly nestDetail: boolean;
+  private readonly packetSlices: boolean;
+  private readonly run: Args;
+  private readonly estimate: TraceEstimate | null;
   private meta: TraceMeta | null = null;
   private error: Error | null = null;
   private finished = false;
 
   private nextUuid = 1;
   private nextTid = 1;
-  private sortIndex = 0;
-  private pe: LaneGroup[] = [];
+  private processRank = 0;
+  private readonly ranks = new Map<ProcessTrack, number>();
+  private readonly buf = new ReorderBuffer<Out>();
+  private readonly pool: Out[] = [];
+  private readonly writeOut = (e: Out) => this.write(e);
+  private resources: readonly ResourceSpec[] = [];
+  private jobs: readonly Job[] = [];
+  private chips: ChipState[] = [];
+  private pe: ThreadTrack[] = [];
+  private peDetail: ThreadTrack[] = [];
   private loads: LaneGroup[] = [];
   private stores: LaneGroup[] = [];
   private resLanes: LaneGroup[] = [];
-  private counters: CounterTrack[] = [];
-  private resources: readonly ResourceSpec[] = [];
+  private runTrack!: ThreadTrack;
+  private windowTrack!: ThreadTrack;
+  private groupsOf: Group[][] = [];
   private flowsOut: number[][] = [];
   private flowsIn: number[][] = [];
-  /** Per chiplet: compute tiles waiting for their job's end, flat [job, tile, startPs, endPs]. */
-  private pendingTiles: number[][] = [];
-  private buckets = new Buckets(0);
+  private jobEndPs = new Float64Array(0);
+  private windowLeft = new Int32Array(0);
+  private windowOpenPs = new Float64Array(0);
+  private openWindow = 0;
+  private watermarkPs = 0;
+  /** The simulator's clock as far as the sink has seen it. */
+  private nowPs = 0;
+  /** advance() runs at job starts and ends, and whenever this many more events wait. */
+  private advanceAtSize = ADVANCE_EVERY;
+  // Counters.
+  private sums = new WindowSums(0, 1000);
+  private counterTracks: CounterTrack[] = [];
+  private lastValue = new Float64Array(0);
+  private energySoFarPj = new Float64Array(5); // compute, buffer, NoP, DRAM, static
+  private staticMw = 0;
+  private readonly routeNames = new Map<readonly number[], string>();
+  private readonly tileNames: string[] = [];
+  /** "wait load (<resource>)" per resource. */
+  private waitLoadNames: string[] = [];
   private readonly tl: TileLoad = { weightBytes: 0, inputBytes: 0, outputBytes: 0 };
-  private readonly scratch: TransferScratch = newTransferScratch();
-  private spreadS = 0;
-  private spreadE = 0;
-  private readonly spreadCb = (path: readonly number[], bytes: number) => this.spreadPath(path, this.spreadS, this.spreadE, bytes);
-  // Open packet run per resource (packet detail only).
+  // Open packet run per resource (packet slices only).
   private runJob = new Int32Array(0);
   private runStart = new Float64Array(0);
   private runEnd = new Float64Array(0);
@@ -200,8 +284,10 @@ export abstract class TimelineSink implements TraceSink {
   private runPackets = new Float64Array(0);
 
   constructor(outPath: string, opts: TimelineOptions = {}) {
-    this.wantsPackets = opts.packets === true;
+    this.packetSlices = opts.packets === true;
     this.chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+    this.run = opts.run ?? [];
+    this.estimate = opts.estimate ?? null;
     this.file = new AtomicFile(outPath);
   }
 
@@ -210,21 +296,30 @@ export abstract class TimelineSink implements TraceSink {
     return this.file.path;
   }
 
-  // ---- encoding hooks -------------------------------------------------------------------------
-  /** Called once the temporary file is open, before any track. */
+  /** Most events held in the reorder buffer at once (memory check). */
+  get peakBufferedEvents(): number {
+    return this.buf.peak;
+  }
+
+  /** Events written so far: slice begins and ends, instants, counter samples. */
+  eventsWritten = 0;
+
+  // ---- encoding hooks (called in time order) ---------------------------------------------------
   protected abstract startFile(): void;
   protected abstract defineProcess(p: ProcessTrack): void;
   protected abstract defineThread(t: ThreadTrack): void;
   protected abstract defineCounter(c: CounterTrack): void;
-  /** A slice [startPs, endPs] begins; slices begun later on the track nest inside it until endSlice. */
+  /** A slice begins; endNs < 0 when its end is not known yet (endSlice will say). */
   protected abstract beginSlice(
-    t: ThreadTrack, name: string, startPs: number, endPs: number, args: Args | null,
+    t: ThreadTrack, name: string, tsNs: number, endNs: number, args: Args | null,
     flowsOut: readonly number[], flowsIn: readonly number[],
   ): void;
-  protected abstract endSlice(t: ThreadTrack, endPs: number): void;
-  protected abstract counter(c: CounterTrack, tsPs: number, value: number): void;
+  /** `openEnded`: the slice began with endNs < 0; `args` (open-ended only) add to the slice's. */
+  protected abstract endSlice(t: ThreadTrack, endNs: number, openEnded: boolean, args: Args | null): void;
+  protected abstract instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null): void;
+  protected abstract counter(c: CounterTrack, tsNs: number, value: number): void;
   /** Write everything still buffered; the file is committed right after. */
-  protected abstract finishFile(): void;
+  protected abstract finishFile(run: Args): void;
 
   // ---- TraceSink ------------------------------------------------------------------------------
   begin(meta: TraceMeta): void {
@@ -240,28 +335,52 @@ export abstract class TimelineSink implements TraceSink {
     }
   }
 
+  jobStart(jobIndex: number, startPs: number): void {
+    if (this.error || !this.meta) return;
+    try {
+      const job = this.jobs[jobIndex];
+      const st = this.chips[job.chiplet];
+      if (st.job >= 0) throw new Error(`trace: job ${job.name} starts while ${this.jobs[st.job].name} runs on its chiplet`);
+      if (startPs > this.nowPs) this.nowPs = startPs;
+      this.waitBefore(job, st, startPs);
+      st.job = jobIndex;
+      st.jobStartPs = startPs;
+      st.lastComputeEndPs = startPs;
+      st.lastLoadEndPs = startPs;
+      st.position++;
+      this.jobBegin(job, startPs);
+      for (const g of this.groupsOf[jobIndex]) this.groupStart(g, startPs);
+      this.advance();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
   job(jobIndex: number, startPs: number, endPs: number): void {
     if (this.error || !this.meta) return;
     try {
-      const job = this.meta.jobs[jobIndex];
+      const job = this.jobs[jobIndex];
       const c = job.chiplet;
-      const g = this.pe[c];
-      const t = this.laneTrack(g, g.take(startPs, endPs));
-      this.beginSlice(t, job.name, startPs, endPs, jobArgs(job), this.flowsOut[jobIndex], this.flowsIn[jobIndex]);
-      const pend = this.pendingTiles[c];
-      let keep = 0;
-      for (let i = 0; i < pend.length; i += 4) {
-        if (pend[i] === jobIndex) {
-          this.beginSlice(t, `tile ${pend[i + 1]}`, pend[i + 2], pend[i + 3], null, NONE, NONE);
-          this.endSlice(t, pend[i + 3]);
-        } else {
-          for (let k = 0; k < 4; k++) pend[keep + k] = pend[i + k];
-          keep += 4;
-        }
-      }
-      pend.length = keep;
-      this.endSlice(t, endPs);
-      this.buckets.add(this.resources.length + c, startPs, endPs, jobEnergyPj(job));
+      const st = this.chips[c];
+      if (st.job !== jobIndex) this.jobStart(jobIndex, startPs); // a caller that does not report starts
+      if (this.error) return;
+      if (endPs > this.nowPs) this.nowPs = endPs;
+      const depth = this.nestDetail ? 1 : 0;
+      const zeroJob = Math.floor(endPs / 1000) === Math.floor(startPs / 1000);
+      this.closeCompute(job, st);
+      if (endPs > st.lastComputeEndPs) this.detail(st, this.peDetail[c], depth, 'wait store', st.lastComputeEndPs, endPs, null);
+      this.flushDeferred(st, zeroJob ? -1 : Math.floor(endPs / 1000));
+      this.jobEnd(job, startPs, endPs, zeroJob);
+      if (this.packetSlices) for (let r = 0; r < this.resources.length; r++) if (this.runJob[r] === jobIndex) this.closeRun(r);
+      this.jobEndPs[jobIndex] = endPs;
+      st.lastEndPs = endPs;
+      st.job = -1;
+      st.jobsLeft--;
+      st.loads.length = 0;
+      st.slots.length = 0;
+      for (const g of this.groupsOf[jobIndex]) this.groupEnd(g, endPs);
+      this.windowJob(job.window, endPs);
+      this.advance();
     } catch (e) {
       this.fail(e);
     }
@@ -270,35 +389,61 @@ export abstract class TimelineSink implements TraceSink {
   tile(lane: Lane, jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void {
     if (this.error || !this.meta) return;
     try {
-      const job = this.meta.jobs[jobIndex];
+      const job = this.jobs[jobIndex];
       const c = job.chiplet;
+      const st = this.chips[c];
+      const plan = job.plan;
+      if (endPs > this.nowPs) this.nowPs = endPs;
       if (lane === 'compute') {
-        this.pendingTiles[c].push(jobIndex, tile, startPs, endPs);
-        return;
-      }
-      const g = lane === 'load' ? this.loads[c] : this.stores[c];
-      const t = this.laneTrack(g, g.take(startPs, endPs));
-      this.beginSlice(t, `tile ${tile}`, startPs, endPs, [['bytes', bytes], ['job', job.name]], NONE, NONE);
-      this.endSlice(t, endPs);
-      if (!this.wantsPackets) {
-        if (lane === 'load') {
-          this.spreadS = startPs;
-          this.spreadE = endPs;
-          forEachTileTransfer(job, tileLoad(job.plan, tile, this.tl), this.scratch, this.spreadCb);
-        } else if (job.storePath) {
-          this.spreadPath(job.storePath, startPs, endPs, bytes);
+        this.computeTile(job, st, tile, startPs, endPs);
+        const s = this.chipSeries(c);
+        // A job's dynamic energy is spent while its tiles compute (every tile has the same cycles).
+        const computePj = jobComputePj(job) / plan.tiles;
+        this.sums.add3(s, startPs, endPs, computePj, (jobEnergyPj(job) - jobComputePj(job)) / plan.tiles, (endPs - startPs) * plan.utilization);
+        if (!job.storePath || tileLoad(plan, tile, this.tl).outputBytes === 0) this.slotFree(job, st, tile, endPs);
+      } else if (lane === 'load') {
+        st.lastLoadEndPs = endPs;
+        // The resource where this load's packets (and any store packets meanwhile) queued longest.
+        let top = -1;
+        let topPs = 0;
+        for (const r of st.touched) {
+          if (st.queuedPs[r] > topPs) {
+            topPs = st.queuedPs[r];
+            top = r;
+          }
+          st.queuedPs[r] = 0;
         }
+        st.touched.length = 0;
+        st.loads.push(tile, top, topPs);
+        // A load that moved nothing (operands local or resident) and took no time is not drawn.
+        if (bytes > 0 || endPs > startPs) {
+          const args: ArgValue[] = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
+          if (top >= 0) args.push('queued_on', this.resources[top].name, 'queued_ns', topPs / 1000);
+          this.laneSlice(this.loads[c], this.tileName(tile), startPs, endPs, args);
+        }
+        this.sums.add(this.chipSeries(c) + 3, startPs, endPs, (endPs - startPs) * plan.tileBytes);
+        st.slots.push(tile, endPs);
+      } else {
+        const args: ArgValue[] = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
+        this.laneSlice(this.stores[c], this.tileName(tile), startPs, endPs, args);
+        this.slotFree(job, st, tile, endPs);
       }
+      if (this.buf.size >= this.advanceAtSize) this.advance();
     } catch (e) {
       this.fail(e);
     }
   }
 
-  packet(resource: number, jobIndex: number, _arrivePs: number, startPs: number, endPs: number, bytes: number): void {
-    if (this.error || !this.meta || !this.wantsPackets) return;
+  packet(resource: number, jobIndex: number, arrivePs: number, startPs: number, endPs: number, bytes: number): void {
+    if (this.error || !this.meta) return;
     try {
-      const res = this.resources[resource];
-      this.buckets.add(resource, startPs, endPs, res.kind === 'link' ? endPs - startPs : bytes);
+      this.sums.addPacket(3 * resource, arrivePs, startPs, endPs, bytes);
+      if (startPs > arrivePs) {
+        const st = this.chips[this.jobs[jobIndex].chiplet];
+        if (st.queuedPs[resource] === 0) st.touched.push(resource);
+        st.queuedPs[resource] += startPs - arrivePs;
+      }
+      if (!this.packetSlices) return;
       if (this.runJob[resource] === jobIndex && this.runEnd[resource] === startPs) {
         this.runEnd[resource] = endPs;
         this.runBytes[resource] += bytes;
@@ -316,16 +461,19 @@ export abstract class TimelineSink implements TraceSink {
     }
   }
 
-  async end(makespanPs: number): Promise<void> {
+  async end(makespanPs: number, fingerprint?: string): Promise<void> {
     if (this.error) throw this.error;
     if (this.finished) throw new Error('trace sink: end() called twice');
     this.finished = true;
     try {
       if (!this.meta) throw new Error('trace sink: end() called before begin()');
       for (let r = 0; r < this.resources.length; r++) this.closeRun(r);
-      this.flushOrphanTiles();
-      this.writeCounters(makespanPs);
-      this.finishFile();
+      const endNs = Math.ceil(Math.max(0, makespanPs) / 1000);
+      this.writeWindows(endNs * 1000, true);
+      this.finalCounters(endNs);
+      this.endInstant(makespanPs, endNs, fingerprint);
+      this.buf.drainAll(this.writeOut);
+      this.finishFile(fingerprint ? [...this.run, 'fingerprint', fingerprint] : this.run);
       this.file.commit();
     } catch (e) {
       this.fail(e);
@@ -338,7 +486,7 @@ export abstract class TimelineSink implements TraceSink {
     if (!this.finished) this.fail(reason);
   }
 
-  // ---- internals ------------------------------------------------------------------------------
+  // ---- layout ---------------------------------------------------------------------------------
   private fail(e: unknown): void {
     if (this.error) return;
     this.error = e instanceof Error ? e : new Error(String(e));
@@ -348,33 +496,111 @@ export abstract class TimelineSink implements TraceSink {
   private layout(meta: TraceMeta): void {
     const { pkg, topology, jobs } = meta;
     const n = pkg.chiplets.length;
+    this.jobs = jobs;
     this.resources = topology.resources;
     const nRes = this.resources.length;
-    this.nextTid = n + 3; // pids are 1..n+2; keep tids distinct from every pid
-    for (const ch of pkg.chiplets) {
-      const p = this.newProcess(ch.index + 1, `${ch.id} (${ch.kind.dataflow})`);
-      this.pe.push(this.group(p, 'PE array'));
-      this.loads.push(this.group(p, 'load'));
-      this.stores.push(this.group(p, 'store'));
-      this.pendingTiles.push([]);
+    this.waitLoadNames = this.resources.map((r) => `wait load (${r.name})`);
+    this.nextTid = n + 100; // pids are 1..n+4; keep tids distinct from every pid
+    const nWindows = jobs.reduce((m, j) => Math.max(m, j.window + 1), 1);
+
+    // Run, windows, models.
+    const runP = this.newProcess(1, 'run', 'The run: its metadata, scheduling windows and each model end to end.');
+    this.runTrack = this.newThread(runP, 'run', 'Instants: the run\'s metadata at 0, its totals at the end.');
+    this.windowTrack = this.newThread(runP, 'windows', 'One slice per scheduling window (first job start to last job end); an instant when each window opens.');
+    const models = [...new Set(jobs.map((j) => j.model))];
+    const modelLanes = new Map<string, LaneGroup>();
+    const mbLanes = new Map<string, LaneGroup>();
+    for (const m of models) {
+      modelLanes.set(m, this.group(runP, m, `Model ${m}: one slice per window, from its first job's start to its last job's end.`));
     }
-    const seriesTracks: CounterTrack[] = new Array(nRes + n);
-    const kinds: [ResourceSpec['kind'], string, string, string, string][] = [
-      ['link', 'NoP', 'utilisation', '%', 'nop-utilisation'],
-      ['dram', 'DRAM', 'bandwidth', 'GB/s', 'dram-bandwidth'],
-    ];
-    for (const [kind, pname, what, unit, key] of kinds) {
-      const list = this.resources.filter((r) => r.kind === kind);
+    this.groupsOf = jobs.map(() => []);
+    const groups = new Map<string, Group>();
+    const addTo = (key: string, lanes: () => LaneGroup, name: string, args: Args, j: Job) => {
+      let g = groups.get(key);
+      if (!g) {
+        g = { lanes: lanes(), name, args, left: 0, lane: -1, begun: false, startNs: 0 };
+        groups.set(key, g);
+      }
+      g.left++;
+      this.groupsOf[j.index].push(g);
+    };
+    const wg = new LaneGroup(runP, 'windows', '');
+    wg.tracks.push(this.windowTrack);
+    const rangesPerModelWindow = new Map<string, Set<string>>();
+    for (const j of jobs) {
+      const k = `${j.model}\u0000${j.window}`;
+      if (!rangesPerModelWindow.has(k)) rangesPerModelWindow.set(k, new Set());
+      rangesPerModelWindow.get(k)!.add(`${j.samples[0]}:${j.samples[1]}`);
+    }
+    for (const j of jobs) {
+      addTo(`w${j.window}`, () => wg, `window ${j.window}`, ['window', j.window], j);
+      addTo(`m${j.model}\u0000${j.window}`, () => modelLanes.get(j.model)!, `window ${j.window}`, ['model', j.model, 'window', j.window], j);
+      if (rangesPerModelWindow.get(`${j.model}\u0000${j.window}`)!.size > 1) {
+        const lanes = () => {
+          let g = mbLanes.get(j.model);
+          if (!g) {
+            g = this.group(runP, `${j.model} micro-batches`, `Model ${j.model}: one slice per micro-batch (sample range) per window; overlapping micro-batches take extra lanes.`);
+            mbLanes.set(j.model, g);
+          }
+          return g;
+        };
+        const range = `${j.samples[0]}:${j.samples[1]}`;
+        addTo(`b${j.model}\u0000${j.window}\u0000${range}`, lanes, `${j.model}[${range}]`, ['model', j.model, 'window', j.window, 'samples', range], j);
+      }
+    }
+
+    // Chiplets.
+    const util: CounterTrack[] = [];
+    const bufs: CounterTrack[] = [];
+    for (const ch of pkg.chiplets) {
+      const p = this.newProcess(ch.index + 2, `${ch.id} (${ch.kind.dataflow})`, `Chiplet ${ch.id}: ${ch.kind.peRows}x${ch.kind.peCols} PEs, ${ch.kind.dataflow} dataflow, ${ch.kind.bufferBytes} B buffer, ${ch.kind.clockMHz} MHz.`);
+      const pe = this.newThread(p, 'PE array', 'One slice per job (model/layer[samples]); "wait ..." slices say why the PE array sat idle before a job; compute tiles and load/store stalls nest inside the job.');
+      this.pe.push(pe);
+      this.peDetail.push(this.nestDetail ? pe : this.newThread(p, 'PE array detail', 'Compute tiles of each job and the stalls between them ("wait load (<resource>)", "wait store"), and "wait ..." before each job.'));
+      this.loads.push(this.group(p, 'load', 'One slice per tile load: bytes moved, achieved GB/s, route, and where its packets queued.'));
+      this.stores.push(this.group(p, 'store', 'One slice per tile store to DRAM; "store 2" appears when two stores overlap.'));
+      util.push(this.newCounter(p, `${ch.id} PE utilisation`, 'fraction', 'pe-util', 'Fraction of the PE array doing useful MACs (plan utilisation while a tile computes), averaged per window.'));
+      bufs.push(this.newCounter(p, `${ch.id} buffer`, 'bytes', 'buffer', 'Bytes held in the tile slots (largest tile working set per occupied slot), averaged per window.'));
+      this.chips.push({
+        lastEndPs: 0, job: -1, jobStartPs: 0, position: 0, waitOpen: false, jobsLeft: 0, lastComputeEndPs: 0, lastLoadEndPs: 0, runFirst: 0, runStartPs: 0, runTiles: 0,
+        loads: [], slots: [], deferred: [], queuedPs: new Float64Array(nRes), touched: [],
+      });
+    }
+    for (const j of jobs) this.chips[j.chiplet].jobsLeft++;
+
+    // NoP and DRAM.
+    const resTracks: CounterTrack[] = new Array(2 * nRes);
+    const kinds: [boolean, number, string][] = [[true, n + 2, 'NoP'], [false, n + 3, 'DRAM']];
+    for (const [isLink, pid, pname] of kinds) {
+      const list = this.resources.filter((r) => (r.kind === 'link') === isLink);
       if (list.length === 0) continue;
-      const p = this.newProcess(kind === 'link' ? n + 1 : n + 2, pname);
-      if (this.wantsPackets) for (const r of list) this.resLanes[r.index] = this.group(p, r.name);
-      for (const r of list) seriesTracks[r.index] = this.newCounter(p, `${r.name} ${what}`, unit, key);
+      const p = this.newProcess(pid, pname, isLink ? 'Network-on-package links (one per direction).' : 'DRAM channels.');
+      for (const r of list) {
+        resTracks[2 * r.index] = isLink
+          ? this.newCounter(p, `${r.name} utilisation`, 'fraction', 'link-util', `Busy fraction of link ${r.name} (${r.bandwidthGBps} GB/s), averaged per window.`)
+          : this.newCounter(p, `${r.name} bandwidth`, 'GB/s', 'dram-bw', `Bytes served by ${r.name} per ns, averaged per window (peak ${r.bandwidthGBps} GB/s).`);
+        resTracks[2 * r.index + 1] = this.newCounter(p, `${r.name} queue`, 'packets', `${isLink ? 'link' : 'dram'}-queue`, `Packets waiting for ${r.name}, averaged per window.`);
+      }
+      if (this.packetSlices) for (const r of list) this.resLanes[r.index] = this.group(p, r.name, `Runs of back-to-back packets of one job on ${r.name}.`);
     }
-    for (const ch of pkg.chiplets) {
-      seriesTracks[nRes + ch.index] = this.newCounter(this.pe[ch.index].process, 'power', 'mW', 'chiplet-power');
-    }
-    this.counters = seriesTracks;
-    this.buckets = new Buckets(nRes + n);
+
+    // Power and energy.
+    const pw = this.newProcess(n + 4, 'power & energy', 'Power per chiplet and for the package (mW), and energy so far per component (mJ).');
+    const power = pkg.chiplets.map((ch) => this.newCounter(pw, `${ch.id} power`, 'mW', 'power', `Chiplet ${ch.id}: compute + buffer energy of its jobs spread over each job, per window, plus ${ch.kind.staticPowerMw} mW static.`));
+    const nopPower = this.newCounter(pw, 'NoP power', 'mW', 'power', 'Energy of the bytes crossing the links per window.');
+    const dramPower = this.newCounter(pw, 'DRAM power', 'mW', 'power', 'Energy of the bytes served by DRAM channels per window.');
+    const pkgPower = this.newCounter(pw, 'package power', 'mW', 'power', 'All chiplets (dynamic + static) + NoP + DRAM.');
+    const energy = ['compute', 'buffer', 'NoP', 'DRAM', 'static'].map((k) => this.newCounter(pw, `energy ${k}`, 'mJ', 'energy', `Cumulative ${k} energy since the start of the run.`));
+    const total = this.newCounter(pw, 'energy total', 'mJ', 'energy', 'Cumulative energy of the package.');
+    // Counter order: per resource (2), per chiplet (util, buffer, power), package (3 + 6).
+    this.counterTracks = [...resTracks, ...util, ...bufs, ...power, nopPower, dramPower, pkgPower, ...energy, total];
+    this.lastValue = new Float64Array(this.counterTracks.length).fill(NaN);
+    this.staticMw = pkg.chiplets.reduce((a, c) => a + c.kind.staticPowerMw, 0);
+    const widthPs = counterWindowPs(jobs, this.estimate?.makespanPs ?? jobs.reduce((a, j) => a + computePs(j), 0));
+    // Series: per resource [bytes, busy ps, queued ps]; per chiplet [compute pJ, buffer pJ, PE-util ps, buffer byte-ps].
+    this.sums = new WindowSums(3 * nRes + 4 * n, widthPs);
+    // Reorder buckets: 1/32 of a counter window, so each holds a few events to sort.
+    this.buf.setBucketNs(Math.max(1, widthPs / 1000 / 32));
 
     this.flowsOut = jobs.map(() => []);
     this.flowsIn = jobs.map(() => []);
@@ -386,54 +612,357 @@ export abstract class TimelineSink implements TraceSink {
         id++;
       }
     });
-
+    this.jobEndPs = new Float64Array(jobs.length).fill(-1);
+    this.windowLeft = new Int32Array(nWindows);
+    for (const j of jobs) this.windowLeft[j.window]++;
+    this.windowOpenPs = new Float64Array(nWindows).fill(NaN);
+    this.windowOpenPs[0] = 0;
     this.runJob = new Int32Array(nRes).fill(-1);
     this.runStart = new Float64Array(nRes);
     this.runEnd = new Float64Array(nRes);
     this.runBytes = new Float64Array(nRes);
     this.runPackets = new Float64Array(nRes);
+
+    this.point(Ev.INSTANT, this.runTrack, 'run', 0, [
+      ...this.run,
+      'chiplets', n, 'jobs', jobs.length, 'windows', nWindows, 'counter_window_ns', widthPs / 1000,
+      ...(this.estimate ? ['estimated_makespan_ns', this.estimate.makespanPs / 1000] : []),
+    ]);
+    this.point(Ev.INSTANT, this.windowTrack, 'window 0 opens', 0, ['window', 0]);
   }
 
-  private newProcess(pid: number, name: string): ProcessTrack {
-    const p: ProcessTrack = { uuid: this.nextUuid++, pid, name, sortIndex: this.sortIndex++ };
+  private newProcess(pid: number, name: string, description: string): ProcessTrack {
+    const p: ProcessTrack = { uuid: this.nextUuid++, pid, name, sortIndex: this.processRank++, description };
+    this.ranks.set(p, 0);
     this.defineProcess(p);
     return p;
   }
 
-  private newCounter(process: ProcessTrack, label: string, unit: string, shareKey: string): CounterTrack {
-    const c: CounterTrack = { uuid: this.nextUuid++, label, unit, process, shareKey };
+  private rank(p: ProcessTrack): number {
+    const r = this.ranks.get(p)!;
+    this.ranks.set(p, r + 1);
+    return r;
+  }
+
+  private newThread(p: ProcessTrack, name: string, description: string): ThreadTrack {
+    const t: ThreadTrack = { uuid: this.nextUuid++, pid: p.pid, tid: this.nextTid++, name, process: p, sortIndex: this.rank(p), description };
+    this.defineThread(t);
+    return t;
+  }
+
+  private newCounter(p: ProcessTrack, label: string, unit: string, shareKey: string, description: string): CounterTrack {
+    const c: CounterTrack = { uuid: this.nextUuid++, label, unit, process: p, shareKey, sortIndex: this.rank(p), description };
     this.defineCounter(c);
     return c;
   }
 
-  /** A lane group with its first lane's track defined now (so threads appear in this order). */
-  private group(p: ProcessTrack, name: string): LaneGroup {
-    const g = new LaneGroup(p, name);
+  /** A lane group with its first lane defined now (so tracks appear in this order). */
+  private group(p: ProcessTrack, name: string, description: string): LaneGroup {
+    const g = new LaneGroup(p, name, description);
     this.laneTrack(g, 0);
     return g;
   }
 
   private laneTrack(g: LaneGroup, lane: number): ThreadTrack {
-    let t = g.tracks[lane];
-    if (!t) {
-      for (let i = g.tracks.length; i <= lane; i++) {
-        t = {
-          uuid: this.nextUuid++, pid: g.process.pid, tid: this.nextTid++, name: i === 0 ? g.name : `${g.name} ${i + 1}`,
-          process: g.process, sortIndex: this.sortIndex++,
-        };
-        g.tracks.push(t);
-        this.defineThread(t);
-      }
-      t = g.tracks[lane];
+    for (let i = g.tracks.length; i <= lane; i++) {
+      g.tracks.push(this.newThread(g.process, i === 0 ? g.name : `${g.name} ${i + 1}`, i === 0 ? g.description : `Overflow lane of "${g.name}" (slices that overlap the first lane).`));
     }
-    return t;
+    return g.tracks[lane];
   }
 
-  private spreadPath(path: readonly number[], s: number, e: number, bytes: number): void {
-    for (const r of path) {
-      const res = this.resources[r];
-      this.buckets.add(r, s, e, res.kind === 'link' ? (bytes * 1000) / res.bandwidthGBps : bytes);
+  // ---- events ---------------------------------------------------------------------------------
+  private ev(kind: Ev, thread: ThreadTrack | null, tsNs: number, rank: number): Out {
+    const e = this.pool.pop() ?? new Out();
+    e.kind = kind;
+    e.thread = thread;
+    e.tsNs = tsNs;
+    e.key = tsNs * 16 + rank;
+    return e;
+  }
+
+  /**
+   * A whole slice [startPs, endPs] at `depth` on `t`. `parentEndNs` (nested slices) tells
+   * where a zero-length slice must go to stay inside its parent.
+   */
+  private slice(
+    t: ThreadTrack, depth: number, name: string, startPs: number, endPs: number, args: Args | null,
+    flowsOut: readonly number[] = NONE, flowsIn: readonly number[] = NONE, parentEndNs = -1,
+  ): void {
+    const s = Math.floor(startPs / 1000);
+    const e = Math.floor(endPs / 1000);
+    const zero = e <= s;
+    const b = this.ev(zero ? Ev.PAIR : Ev.BEGIN, t, s, zero ? (s === parentEndNs ? pairRankAtParentEnd(depth) : pairRank(depth)) : beginRank(depth));
+    b.name = name;
+    b.endNs = zero ? s : e;
+    b.args = args;
+    b.flowsOut = flowsOut;
+    b.flowsIn = flowsIn;
+    this.buf.push(b);
+    if (!zero) this.buf.push(this.ev(Ev.END, t, e, endRank(depth)));
+  }
+
+  private point(kind: Ev.INSTANT, t: ThreadTrack, name: string, tsPs: number, args: Args | null): void {
+    const e = this.ev(kind, t, Math.floor(tsPs / 1000), 7);
+    e.name = name;
+    e.args = args;
+    this.buf.push(e);
+  }
+
+  private counterAt(i: number, tsNs: number, value: number): void {
+    // Sums of many float terms leave dust where the true value is 0.
+    const v = Math.abs(value) < 1e-9 ? 0 : value;
+    if (v === this.lastValue[i]) return;
+    this.lastValue[i] = v;
+    const e = this.ev(Ev.COUNTER, null, tsNs, 7);
+    e.counter = this.counterTracks[i];
+    e.value = v;
+    this.buf.push(e);
+  }
+
+  private write(e: Out): void {
+    this.encode(e);
+    // Back to the pool, emptied (events are many; reusing them keeps the GC quiet).
+    e.thread = null;
+    e.counter = null;
+    e.args = null;
+    e.flowsOut = NONE;
+    e.flowsIn = NONE;
+    e.endNs = 0;
+    this.pool.push(e);
+  }
+
+  private encode(e: Out): void {
+    this.eventsWritten += e.kind === Ev.PAIR ? 2 : 1;
+    switch (e.kind) {
+      case Ev.BEGIN:
+        this.beginSlice(e.thread!, e.name, e.tsNs, e.endNs, e.args, e.flowsOut, e.flowsIn);
+        break;
+      case Ev.END:
+        this.endSlice(e.thread!, e.tsNs, e.endNs < 0, e.args);
+        break;
+      case Ev.PAIR:
+        this.beginSlice(e.thread!, e.name, e.tsNs, e.tsNs, e.args, e.flowsOut, e.flowsIn);
+        this.endSlice(e.thread!, e.tsNs, false, null);
+        break;
+      case Ev.INSTANT:
+        this.instant(e.thread!, e.name, e.tsNs, e.args);
+        break;
+      case Ev.COUNTER:
+        this.counter(e.counter!, e.tsNs, e.value);
+        break;
     }
+  }
+
+  // ---- jobs, tiles, waits ---------------------------------------------------------------------
+  /** The job's slice begins when it starts (what it will run, when it was ready, the estimate). */
+  private jobBegin(job: Job, startPs: number): void {
+    const p = job.plan;
+    const a: ArgValue[] = ['cycles', p.computeCycles, 'macs', p.macs];
+    if (p.vectorOps > 0) a.push('vector_ops', p.vectorOps);
+    a.push(
+      'weight_bytes', p.weightBytes, 'input_bytes', p.inputBytes, 'output_bytes', p.outputBytes,
+      'weight_load_bytes', p.weightLoadBytes, 'input_load_bytes', p.inputLoadBytes,
+      'energy_pj', jobEnergyPj(job), 'samples', p.samples, 'tiles', p.tiles, 'window', job.window,
+      'pe_utilization', p.utilization,
+    );
+    const ready = this.readyPs(job);
+    a.push('ready_ns', ready.ps / 1000, 'waited_for_chiplet_ns', Math.max(0, startPs - ready.ps) / 1000);
+    const routes = this.loadRoutes(job);
+    if (routes) a.push('load_routes', routes);
+    if (job.storePath) a.push('store_route', this.routeName(job.storePath));
+    if (this.estimate) {
+      const t = this.estimate.jobs[job.index];
+      a.push('est_start_ns', t.startPs / 1000, 'est_dur_ns', (t.endPs - t.startPs) / 1000);
+    }
+    const b = this.ev(Ev.BEGIN, this.pe[job.chiplet], Math.floor(startPs / 1000), beginRank(0));
+    b.name = job.name;
+    b.endNs = -1;
+    b.args = a;
+    b.flowsOut = this.flowsOut[job.index];
+    b.flowsIn = this.flowsIn[job.index];
+    this.buf.push(b);
+  }
+
+  /** ... and ends with its simulated duration and the estimate's error. */
+  private jobEnd(job: Job, startPs: number, endPs: number, zeroJob: boolean): void {
+    const a: ArgValue[] = ['dur_ns', (endPs - startPs) / 1000];
+    if (this.estimate) {
+      const t = this.estimate.jobs[job.index];
+      const estDur = t.endPs - t.startPs;
+      a.push('est_err_pct', estDur > 0 ? (100 * (endPs - startPs - estDur)) / estDur : 0);
+    }
+    const e = this.ev(Ev.END, this.pe[job.chiplet], Math.floor(endPs / 1000), zeroJob ? ZERO_END_RANK : endRank(0));
+    e.endNs = -1;
+    e.args = a;
+    this.buf.push(e);
+  }
+
+  /** When the job could have started: its last producer ended and its window opened. */
+  private readyPs(job: Job): { ps: number; producer: number } {
+    let ps = this.windowOpenPs[job.window];
+    let producer = -1;
+    for (const d of job.deps) {
+      if (this.jobEndPs[d] > ps || (this.jobEndPs[d] === ps && producer < 0 && ps > 0)) {
+        ps = this.jobEndPs[d];
+        producer = d;
+      }
+    }
+    return { ps, producer };
+  }
+
+  /** The PE array idle between the chiplet's previous job and this one: say what it waited for. */
+  private waitBefore(job: Job, st: ChipState, startPs: number): void {
+    const r = this.readyPs(job);
+    const args: Args = r.producer >= 0 ? ['producer', this.jobs[r.producer].name, 'job', job.name] : ['window', job.window, 'job', job.name];
+    const t = this.peDetail[job.chiplet];
+    if (st.waitOpen) {
+      st.waitOpen = false;
+      const endNs = Math.floor(startPs / 1000);
+      const e = this.ev(Ev.END, t, endNs, endNs > Math.floor(st.lastEndPs / 1000) ? endRank(0) : ZERO_END_RANK);
+      e.endNs = -1;
+      e.args = args;
+      this.buf.push(e);
+      return;
+    }
+    if (startPs <= st.lastEndPs) return;
+    const name = r.producer >= 0 ? `wait ${this.jobs[r.producer].name}` : `wait window ${job.window}`;
+    this.slice(t, 0, name, st.lastEndPs, startPs, args);
+  }
+
+  /**
+   * A chiplet idle since before the watermark: its wait slice begins now, named after what its
+   * next job still lacks (its window, its one unfinished producer, or "producers"); the exact
+   * producer or window that released it goes into the args at its end.
+   */
+  private openWait(c: number, st: ChipState): void {
+    const order = this.meta!.chipletJobs;
+    const next = order ? this.jobs[order[c][st.position]] : null;
+    let name: string;
+    if (!next) name = 'wait';
+    else if (Number.isNaN(this.windowOpenPs[next.window])) name = `wait window ${next.window}`;
+    else {
+      const open = next.deps.filter((d) => this.jobEndPs[d] < 0);
+      name = open.length === 1 ? `wait ${this.jobs[open[0]].name}` : 'wait producers';
+    }
+    st.waitOpen = true;
+    const b = this.ev(Ev.BEGIN, this.peDetail[c], Math.floor(st.lastEndPs / 1000), beginRank(0));
+    b.name = name;
+    b.endNs = -1;
+    b.args = next ? ['job', next.name] : null;
+    this.buf.push(b);
+  }
+
+  /** A compute tile, and before it the stall since the previous one (waiting for this tile's load). */
+  private computeTile(job: Job, st: ChipState, tile: number, startPs: number, endPs: number): void {
+    const t = this.peDetail[job.chiplet];
+    const depth = this.nestDetail ? 1 : 0;
+    const loads = st.loads;
+    let li = 0;
+    while (li < loads.length && loads[li] !== tile) li += 3;
+    if (startPs > st.lastComputeEndPs) {
+      this.closeCompute(job, st);
+      const res = li < loads.length ? loads[li + 1] : -1;
+      const name = res >= 0 ? this.waitLoadNames[res] : 'wait load';
+      const args: ArgValue[] = ['tile', tile];
+      if (res >= 0) args.push('queued_on', this.resources[res].name, 'queued_ns', loads[li + 2] / 1000);
+      this.detail(st, t, depth, name, st.lastComputeEndPs, startPs, args);
+    }
+    if (li < loads.length) loads.splice(0, li + 3);
+    // Back-to-back tiles make one "compute" slice (their bounds follow from cyclesPerTile), cut
+    // at a counter window so an open run never holds the watermark for long.
+    if (st.runTiles > 0 && endPs - st.runStartPs > this.sums.widthPs) this.closeCompute(job, st);
+    if (st.runTiles === 0) {
+      st.runStartPs = startPs;
+      st.runFirst = tile;
+    }
+    st.runTiles++;
+    st.lastComputeEndPs = endPs;
+    this.flushDeferred(st, -2);
+  }
+
+  /** Writes the open run of back-to-back compute tiles. */
+  private closeCompute(job: Job, st: ChipState): void {
+    if (st.runTiles === 0) return;
+    const args: Args = ['first_tile', st.runFirst, 'tiles', st.runTiles];
+    this.detail(st, this.peDetail[job.chiplet], this.nestDetail ? 1 : 0, 'compute', st.runStartPs, st.lastComputeEndPs, args);
+    st.runTiles = 0;
+  }
+
+  /**
+   * A slice inside the running job. Shorter than 1 ns and nested, it must know whether it sits at
+   * its job's end (then it goes before the job's end, else after its begin): it waits in
+   * `deferred` until the clock has left its ns or the job ends.
+   */
+  private detail(st: ChipState, t: ThreadTrack, depth: number, name: string, startPs: number, endPs: number, args: Args | null): void {
+    const s = Math.floor(startPs / 1000);
+    if (depth === 0 || Math.floor(endPs / 1000) > s) {
+      this.slice(t, depth, name, startPs, endPs, args);
+      return;
+    }
+    const e = this.ev(Ev.PAIR, t, s, 0);
+    e.name = name;
+    e.endNs = s;
+    e.args = args;
+    st.deferred.push(e);
+  }
+
+  /** jobEndNs >= 0: the job ended then; -1: it ended in its start ns; -2: still running. */
+  private flushDeferred(st: ChipState, jobEndNs: number): void {
+    if (st.deferred.length === 0) return;
+    const nowNs = Math.floor(this.nowPs / 1000);
+    let keep = 0;
+    for (const e of st.deferred) {
+      if (jobEndNs === -2 && e.tsNs >= nowNs) {
+        st.deferred[keep++] = e;
+        continue;
+      }
+      const rank = e.tsNs === jobEndNs ? pairRankAtParentEnd(1) : pairRank(1);
+      e.key = e.tsNs * 16 + rank;
+      this.buf.push(e);
+    }
+    st.deferred.length = keep;
+  }
+
+  /** "tile N", made once per N (fresh strings would be hashed again by every interning lookup). */
+  private tileName(t: number): string {
+    let s = this.tileNames[t];
+    if (s === undefined) {
+      s = `tile ${t}`;
+      this.tileNames[t] = s;
+    }
+    return s;
+  }
+
+  private laneSlice(g: LaneGroup, name: string, startPs: number, endPs: number, args: Args): void {
+    const t = this.laneTrack(g, g.take(startPs, endPs));
+    this.slice(t, 0, name, startPs, endPs, args);
+  }
+
+  /** A tile slot freed at `freePs`: its occupancy since the load ended (tileBytes while held). */
+  private slotFree(job: Job, st: ChipState, tile: number, freePs: number): void {
+    const slots = st.slots;
+    for (let i = 0; i < slots.length; i += 2) {
+      if (slots[i] !== tile) continue;
+      this.sums.add(this.chipSeries(job.chiplet) + 3, slots[i + 1], freePs, (freePs - slots[i + 1]) * job.plan.tileBytes);
+      slots.splice(i, 2);
+      return;
+    }
+  }
+
+  /** Every path a job's loads take ("dram0 > c0_0->c0_1; c1_1->c0_1"), or "" when all are local. */
+  private loadRoutes(job: Job): string {
+    const paths = new Set<readonly number[]>();
+    for (const src of [...job.weightSources, ...job.inputSources]) if (src.path.length > 0) paths.add(src.path);
+    return [...paths].map((p) => this.routeName(p)).join('; ');
+  }
+
+  private routeName(path: readonly number[]): string {
+    let s = this.routeNames.get(path);
+    if (s === undefined) {
+      s = path.map((r) => this.resources[r].name).join(' > ');
+      this.routeNames.set(path, s);
+    }
+    return s;
   }
 
   private closeRun(r: number): void {
@@ -442,64 +971,177 @@ export abstract class TimelineSink implements TraceSink {
     this.runJob[r] = -1;
     const s = this.runStart[r];
     const e = this.runEnd[r];
-    const g = this.resLanes[r];
-    const t = this.laneTrack(g, g.take(s, e));
-    this.beginSlice(t, this.meta!.jobs[j].name, s, e, [['bytes', this.runBytes[r]], ['packets', this.runPackets[r]]], NONE, NONE);
-    this.endSlice(t, e);
+    this.laneSlice(this.resLanes[r], this.jobs[j].name, s, e, ['bytes', this.runBytes[r], 'packets', this.runPackets[r]]);
   }
 
-  /** Compute tiles whose job never ended (only if the simulator stopped early). */
-  private flushOrphanTiles(): void {
-    this.pendingTiles.forEach((pend, c) => {
-      const g = this.pe[c];
-      for (let i = 0; i < pend.length; i += 4) {
-        const t = this.laneTrack(g, g.take(pend[i + 2], pend[i + 3]));
-        this.beginSlice(t, `tile ${pend[i + 1]}`, pend[i + 2], pend[i + 3], [['job', this.meta!.jobs[pend[i]].name]], NONE, NONE);
-        this.endSlice(t, pend[i + 3]);
-      }
-      pend.length = 0;
-    });
-  }
-
-  private writeCounters(makespanPs: number): void {
-    if (!(makespanPs > 0)) return;
-    const endPs = Math.ceil(makespanPs / 1000) * 1000;
-    const b = this.buckets;
-    b.cover(endPs);
-    const w = b.widthPs;
-    const nb = Math.ceil(endPs / w);
-    const nRes = this.resources.length;
-    const chiplets = this.meta!.pkg.chiplets;
-    for (let s = 0; s < this.counters.length; s++) {
-      const track = this.counters[s];
-      const d = b.data[s];
-      const res = s < nRes ? this.resources[s] : null;
-      const staticMw = res ? 0 : chiplets[s - nRes].kind.staticPowerMw;
-      let prev = NaN;
-      for (let k = 0; k < nb; k++) {
-        const t0 = k * w;
-        const lenPs = Math.min(w, endPs - t0);
-        let v: number;
-        if (!res) v = (d[k] * 1000) / lenPs + staticMw; // pJ/ns = mW
-        else if (res.kind === 'link') v = (d[k] / lenPs) * 100; // busy ps / ps, %
-        else v = (d[k] * 1000) / lenPs; // bytes/ns = GB/s
-        if (v !== prev) this.counter(track, t0, v);
-        prev = v;
-      }
-      this.counter(track, endPs, 0);
+  // ---- windows and groups ---------------------------------------------------------------------
+  private windowJob(w: number, endPs: number): void {
+    if (--this.windowLeft[w] !== 0) return;
+    const last = this.windowLeft.length - 1;
+    while (this.openWindow < last && this.windowLeft[this.openWindow] === 0) {
+      this.openWindow++;
+      this.windowOpenPs[this.openWindow] = endPs;
+      this.point(Ev.INSTANT, this.windowTrack, `window ${this.openWindow} opens`, endPs, ['window', this.openWindow]);
     }
+  }
+
+  /** Jobs start in time order, so a group's first start is its start. */
+  private groupStart(g: Group, startPs: number): void {
+    if (g.begun) return;
+    g.begun = true;
+    g.lane = g.lanes.take(startPs, Infinity);
+    const b = this.ev(Ev.BEGIN, this.laneTrack(g.lanes, g.lane), Math.floor(startPs / 1000), beginRank(0));
+    b.name = g.name;
+    b.endNs = -1;
+    b.args = g.args;
+    this.buf.push(b);
+    g.startNs = b.tsNs;
+  }
+
+  /** ... and jobs end in time order, so its last job's end is its end. */
+  private groupEnd(g: Group, endPs: number): void {
+    if (--g.left > 0) return;
+    g.lanes.ends[g.lane] = endPs;
+    const e = Math.floor(endPs / 1000);
+    const end = this.ev(Ev.END, g.lanes.tracks[g.lane], e, e > g.startNs ? endRank(0) : ZERO_END_RANK);
+    end.endNs = -1;
+    this.buf.push(end);
+  }
+
+  // ---- watermark and counters -----------------------------------------------------------------
+  /**
+   * Moves the watermark: no later report can reach back before it. A chiplet's running job can
+   * still report its current compute tile (it starts after the last one ended), its current load
+   * (after the last load ended), stores and slot frees of held tiles (after their loads ended),
+   * and deferred zero-length tiles; an idle chiplet's next job starts at now or later; open
+   * packet runs started at their first packet.
+   */
+  private advance(): void {
+    let w = this.nowPs;
+    let left = false;
+    for (const st of this.chips) {
+      if (st.jobsLeft > 0) left = true;
+      if (st.job < 0) continue;
+      if (st.lastComputeEndPs < w) w = st.lastComputeEndPs;
+      if (st.runTiles > 0 && st.runStartPs < w) w = st.runStartPs;
+      if (st.lastLoadEndPs < w) w = st.lastLoadEndPs;
+      for (let i = 1; i < st.slots.length; i += 2) if (st.slots[i] < w) w = st.slots[i];
+      for (const e of st.deferred) if (e.tsNs * 1000 < w) w = e.tsNs * 1000;
+    }
+    if (this.packetSlices) for (let r = 0; r < this.runJob.length; r++) if (this.runJob[r] >= 0 && this.runStart[r] < w) w = this.runStart[r];
+    this.advanceAtSize = this.buf.size + ADVANCE_EVERY;
+    if (!left) return; // all jobs ended: end() writes the rest
+    if (w <= this.watermarkPs) return;
+    this.watermarkPs = w;
+    // Idle chiplets whose wait would otherwise begin behind the watermark.
+    this.chips.forEach((st, c) => {
+      if (st.job < 0 && st.jobsLeft > 0 && !st.waitOpen && st.lastEndPs < w) this.openWait(c, st);
+    });
+    this.writeWindows(w, false);
+    // Events wait for the counter samples of the window they fall in (written when it is complete).
+    this.buf.drain(Math.min(Math.floor(w / 1000), (this.sums.base * this.sums.widthPs) / 1000), this.writeOut);
+    this.advanceAtSize = this.buf.size + ADVANCE_EVERY;
+  }
+
+  /** Per chiplet: compute pJ, buffer pJ, PE-utilisation ps, buffer byte-ps. */
+  private chipSeries(c: number): number {
+    return 3 * this.resources.length + 4 * c;
+  }
+
+  /** Writes every window that ends by `untilPs` (at the end: every window that starts before it). */
+  private writeWindows(untilPs: number, last: boolean): void {
+    const sums = this.sums;
+    const w = sums.widthPs;
+    const nRes = this.resources.length;
+    const nChip = this.chips.length;
+    const chiplets = this.meta!.pkg.chiplets;
+    const nc = 2 * nRes; // first chiplet counter
+    const pk = nc + 3 * nChip; // NoP power
+    while (last ? sums.base * w < untilPs : (sums.base + 1) * w <= untilPs) {
+      const t0 = sums.base * w;
+      const tsNs = t0 / 1000;
+      const lenPs = Math.min(w, untilPs - t0);
+      const lenNs = lenPs / 1000;
+      if (sums.base % ENERGY_EVERY === 0) this.writeEnergy(pk + 3, tsNs);
+      let nopPj = 0;
+      let dramPj = 0;
+      for (let r = 0; r < nRes; r++) {
+        const res = this.resources[r];
+        const bytes = sums.get(3 * r);
+        const pj = bytes * 8 * res.energyPjPerBit;
+        if (res.kind === 'link') {
+          nopPj += pj;
+          this.counterAt(2 * r, tsNs, sums.get(3 * r + 1) / lenPs);
+        } else {
+          dramPj += pj;
+          this.counterAt(2 * r, tsNs, bytes / lenNs);
+        }
+        this.counterAt(2 * r + 1, tsNs, sums.get(3 * r + 2) / lenPs);
+      }
+      let chipMw = 0;
+      let computePj = 0;
+      let bufferPj = 0;
+      for (let c = 0; c < nChip; c++) {
+        const s = this.chipSeries(c);
+        this.counterAt(nc + c, tsNs, sums.get(s + 2) / lenPs);
+        this.counterAt(nc + nChip + c, tsNs, sums.get(s + 3) / lenPs);
+        computePj += sums.get(s);
+        bufferPj += sums.get(s + 1);
+        const mw = (sums.get(s) + sums.get(s + 1)) / lenNs + chiplets[c].kind.staticPowerMw;
+        chipMw += mw;
+        this.counterAt(nc + 2 * nChip + c, tsNs, mw);
+      }
+      this.counterAt(pk, tsNs, nopPj / lenNs);
+      this.counterAt(pk + 1, tsNs, dramPj / lenNs);
+      this.counterAt(pk + 2, tsNs, chipMw + (nopPj + dramPj) / lenNs);
+      const e = this.energySoFarPj;
+      e[0] += computePj;
+      e[1] += bufferPj;
+      e[2] += nopPj;
+      e[3] += dramPj;
+      e[4] += this.staticMw * lenNs;
+      sums.next();
+    }
+  }
+
+  /** Cumulative energy counters (mJ) at tsNs. */
+  private writeEnergy(first: number, tsNs: number): void {
+    const e = this.energySoFarPj;
+    let total = 0;
+    for (let k = 0; k < 5; k++) {
+      this.counterAt(first + k, tsNs, e[k] / 1e9);
+      total += e[k];
+    }
+    this.counterAt(first + 5, tsNs, total / 1e9);
+  }
+
+  /** Rates drop to 0 at the end of the run; cumulative energy keeps its final value. */
+  private finalCounters(endNs: number): void {
+    const firstEnergy = this.counterTracks.length - 6;
+    for (let i = 0; i < firstEnergy; i++) this.counterAt(i, endNs, 0);
+    this.writeEnergy(firstEnergy, endNs);
+  }
+
+  private endInstant(makespanPs: number, endNs: number, fingerprint: string | undefined): void {
+    const e = this.energySoFarPj;
+    const a: ArgValue[] = [
+      'makespan_ns', makespanPs / 1000,
+      'energy_mj', (e[0] + e[1] + e[2] + e[3] + e[4]) / 1e9,
+      'peak_buffered_events', this.buf.peak,
+    ];
+    if (fingerprint) a.push('fingerprint', fingerprint);
+    if (this.estimate) {
+      const est = this.estimate.makespanPs;
+      a.push('estimated_makespan_ns', est / 1000, 'makespan_err_pct', est > 0 ? (100 * (makespanPs - est)) / est : 0);
+    }
+    const ev = this.ev(Ev.INSTANT, this.runTrack, endNs, 7);
+    ev.name = 'run end';
+    ev.args = a;
+    this.buf.push(ev);
   }
 }
 
-function jobArgs(job: Job): Args {
-  const p = job.plan;
-  const a: [string, ArgValue][] = [['cycles', p.computeCycles], ['macs', p.macs]];
-  if (p.vectorOps > 0) a.push(['vector_ops', p.vectorOps]);
-  a.push(
-    ['weight_bytes', p.weightBytes], ['input_bytes', p.inputBytes], ['output_bytes', p.outputBytes],
-    ['weight_load_bytes', p.weightLoadBytes], ['input_load_bytes', p.inputLoadBytes],
-    ['energy_pj', jobEnergyPj(job)], ['samples', p.samples], ['tiles', p.tiles], ['window', job.window],
-    ['pe_utilization', p.utilization],
-  );
-  return a;
+/** Achieved bandwidth, GB/s (= bytes per ns); 0 for an empty interval. */
+function gbps(bytes: number, startPs: number, endPs: number): number {
+  return endPs > startPs ? (bytes * 1000) / (endPs - startPs) : 0;
 }

@@ -87,6 +87,23 @@ describe('replay: hand-computed cases', () => {
     expect(sim.energy.dynamicPj).toBe(est.energy.dynamicPj);
   });
 
+  test('a load that moves nothing reports 0 bytes (inputs made on the same chiplet, no weights)', async () => {
+    const pkg = testPackage();
+    const w = testWorkload('m', [{ name: 'conv', ...CONV }, { name: 'relu', op: 'eltwise', elements: 8192, inputs: ['conv'] }]);
+    const prog = lowerSchedule(
+      testSchedule([{ layer: 'm/conv', chiplet: 'c0_0' }, { layer: 'm/relu', chiplet: 'c0_0' }]),
+      testScenario([{ workload: w, batch: 1 }]), pkg,
+    );
+    expect(prog.jobs[1].inputSources.every((s) => s.path.length === 0)).toBe(true);
+    const rec = new Recorder();
+    await simulate(prog, { sink: rec });
+    // conv: W 4608 + I 4096 from DRAM; relu: its 8192 input bytes are already in the buffer.
+    expect(rec.loads.filter((l) => l.job === 0).map((l) => l.bytes)).toEqual([8704]);
+    const relu = rec.loads.filter((l) => l.job === 1);
+    expect(relu.length).toBeGreaterThan(0);
+    for (const l of relu) expect([l.bytes, l.end - l.start]).toEqual([0, 0]);
+  });
+
   test('batch split over two chiplets and weights kept between jobs of the same layer', async () => {
     const pkg = testPackage({ grid: [['ws', 'ws']] });
     const w = testWorkload('m', [{ name: 'conv', ...CONV }]);
