@@ -13,7 +13,7 @@ import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
 import { jobsCsv, jobsText, pct, summaryText, table } from '../report/format';
 import { writeFileAtomic } from './files';
-import { costOfLayer } from '../report/layer';
+import { CostArgs, costOfLayer, costText } from '../report/layer';
 import { openSinks } from './sinks';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -140,21 +140,9 @@ async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; pac
   out(args.json ? JSON.stringify(r, null, 2) : comparisonText(r, args.format === 'md'));
 }
 
-function cmdCost(args: Common & { layer: string; dataflow: string; pes?: number; array?: string; buffer?: number; samples: number; package: string }) {
+function cmdCost(args: Common & CostArgs) {
   const r = costOfLayer(args);
-  if (args.json) {
-    out(JSON.stringify(r, null, 2));
-    return;
-  }
-  out(`layer ${r.layer} on a ${r.peRows}x${r.peCols} ${r.dataflow} chiplet, ${r.samples} sample(s)`);
-  out(table(['', 'value'], [
-    ['MACs', r.macs], ['vector ops', r.vectorOps], ['tiles (K x N)', `${r.kParts} x ${r.nParts}`], ['compute cycles', r.computeCycles],
-    ['PE utilisation', `${(r.utilization * 100).toFixed(2)}%`], ['latency cycles (DRAM-bound incl.)', r.latencyCycles],
-    ['bound', r.bound], ['weight bytes loaded', r.weightLoadBytes], ['input bytes loaded', r.inputLoadBytes], ['output bytes', r.outputBytes],
-    ['buffer bytes accessed', r.bufferAccessBytes], ['DRAM bytes', r.dramBytes], ['energy compute (pJ)', r.energy.computePj.toFixed(1)],
-    ['energy buffer (pJ)', r.energy.bufferPj.toFixed(1)], ['energy DRAM (pJ)', r.energy.dramPj.toFixed(1)], ['energy static (pJ)', r.energy.staticPj.toFixed(1)],
-    ['energy total (pJ)', r.energy.totalPj.toFixed(1)],
-  ]));
+  out(args.json ? JSON.stringify(r, null, 2) : costText(r, table));
 }
 
 export function buildCli(argv: string[]): Argv {
@@ -208,6 +196,8 @@ export function buildCli(argv: string[]): Argv {
         .option('array', { type: 'string', describe: 'PE array as ROWSxCOLS' })
         .option('buffer', { type: 'number', describe: 'buffer bytes' })
         .option('samples', { type: 'number', default: 1 })
+        .option('objective', { choices: ['latency', 'energy', 'edp'], default: 'latency', describe: 'what the mapper minimises (latency: ties by energy)' })
+        .option('top', { type: 'number', default: 1, describe: 'also show the next best N - 1 mappings' })
         .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
     )
     .demandCommand(1, 'name a command')

@@ -5,7 +5,7 @@
  */
 import { Engine } from '../engine/engine';
 import { Program, Job } from '../cost/program';
-import { Counts, Energy, energyOf, newCounts } from '../cost/energy';
+import { addPlanCounts, Counts, Energy, energyOf, newCounts } from '../cost/energy';
 import { Fabric } from './fabric';
 import { ChipletSim, JobHost } from './chiplet';
 import { TraceSink } from '../trace/sink';
@@ -71,9 +71,7 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
     jobEnded(job: Job, startPs: number, endPs: number) {
       jobs[job.index].startPs = startPs;
       jobs[job.index].endPs = endPs;
-      counts.macs[job.chiplet] += job.plan.macs;
-      counts.vectorOps[job.chiplet] += job.plan.vectorOps;
-      counts.bufferBytes[job.chiplet] += job.plan.bufferAccessBytes;
+      addPlanCounts(counts, job.chiplet, job.plan);
       ended++;
       for (const c of job.consumers) depsLeft[c]--;
       if (--windowLeft[job.window] === 0) {

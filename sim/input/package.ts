@@ -20,7 +20,7 @@ export function parsePackage(file: string, json: unknown): Package {
   const kinds: ChipletKind[] = Object.keys(kindsNode.rec).map((kname) => {
     const k = kindsNode.get(kname).obj(
       ['dataflow', 'peRows', 'peCols', 'bufferBytes', 'clockMHz', 'macEnergyPj', 'bufferEnergyPjPerByte', 'staticPowerMw'],
-      ['vectorOpEnergyPj', 'note'],
+      ['vectorOpEnergyPj', 'rfEnergyPjPerByte', 'arrayEnergyPjPerByte', 'note'],
     );
     return {
       name: kname,
@@ -32,6 +32,9 @@ export function parsePackage(file: string, json: unknown): Package {
       macEnergyPj: k.get('macEnergyPj').num({ min: 0 }),
       vectorOpEnergyPj: k.opt('vectorOpEnergyPj')?.num({ min: 0 }) ?? 0,
       bufferEnergyPjPerByte: k.get('bufferEnergyPjPerByte').num({ min: 0 }),
+      // Optional: 0 means macEnergyPj already includes register and array traffic.
+      rfEnergyPjPerByte: k.opt('rfEnergyPjPerByte')?.num({ min: 0 }) ?? 0,
+      arrayEnergyPjPerByte: k.opt('arrayEnergyPjPerByte')?.num({ min: 0 }) ?? 0,
       staticPowerMw: k.get('staticPowerMw').num({ min: 0 }),
     };
   });

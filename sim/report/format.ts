@@ -18,7 +18,7 @@ export function table(header: string[], rows: (string | number)[][], alignLeft =
 
 function energyRows(a: Energy, s: Energy): string[][] {
   const parts: [string, keyof Energy][] = [
-    ['  compute (MAC, vector)', 'computePj'], ['  buffer (SRAM)', 'bufferPj'], ['  NoP', 'nopPj'], ['  DRAM', 'dramPj'],
+    ['  compute (MAC, vector)', 'computePj'], ['  PE registers', 'rfPj'], ['  PE array network', 'arrayPj'], ['  buffer (SRAM)', 'bufferPj'], ['  NoP', 'nopPj'], ['  DRAM', 'dramPj'],
     ['  static (leakage)', 'staticPj'],
   ];
   return [['energy (mJ)', mj(a.totalPj), mj(s.totalPj), pct((s.totalPj - a.totalPj) / a.totalPj)],

@@ -93,9 +93,19 @@ describe('mcmsim CLI', () => {
     const r = await cli('cost', '--layer', layer, '--dataflow', 'ws', '--array', '8x8', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j.computeCycles).toBe(18432);
+    expect(j.computeCycles).toBe(20016); // 72 folds * (256 + 22): test/cost/plan.test.ts
     expect(j.macs).toBe(1179648);
     expect(j.bound).toBe('compute');
+    expect(j.mapping.spatial).toBe('C x K (taps in time)');
+    expect(j.energy.rfPj).toBeGreaterThan(0); // the default package prices registers apart
+    const top = JSON.parse((await cli('cost', '--layer', layer, '--dataflow', 'ws', '--array', '8x8', '--json', '--top', '3', '--objective', 'energy')).out);
+    expect(top.objective).toBe('energy');
+    expect(top.runnersUp.length).toBe(2);
+    expect(top.runnersUp[0].mapperEnergy.totalPj).toBeGreaterThanOrEqual(top.mapping.mapperEnergy.totalPj);
+    const text = (await cli('cost', '--layer', layer, '--dataflow', 'os', '--top', '2')).out;
+    expect(text).toMatch(/spatial \(rows x cols\)\s+\S/);
+    expect(text).toMatch(/runner-up 2:/);
+    expect((await cli('cost', '--layer', layer, '--dataflow', 'ws', '--top', '0')).code).toBe(2);
     expect((await cli('cost', '--layer', '{"op":"conv2d"', '--dataflow', 'ws')).code).toBe(2);
     expect((await cli('cost', '--layer', layer, '--dataflow', 'ws', '--pes', '10')).code).toBe(2);
   });
