@@ -19,10 +19,15 @@
  * (Eyeriss, Chen et al., ISCA 2016, Sec. V: the same four-level accounting RF / array / buffer /
  * DRAM; Kwon et al., MAESTRO, MICRO 2019, Sec. 4: reuse per operand from the unrolling.)
  *
- * Systolic fill/drain (WS and OS (P*Q) x K): each fold pays 2*rowsUsed + colsUsed - 2 cycles on
- * top of its temporal steps (stationary operand preload + pipeline skew), the per-fold formula of
- * SCALE-Sim (Samajdar et al., ISPASS 2020, Sec. III). Multicast arrays (ShiDianNao P x Q,
- * Eyeriss) have no skew; ShiDianNao drains its outputs one PE row per cycle (rowsUsed per fold).
+ * Folds: a fold (one placement of the stationary operand) takes max(steps, rowsUsed) cycles. The
+ * stationary operand is double-buffered in the PEs, so loading the next fold's weights (WS) or
+ * draining the last fold's outputs (OS), rowsUsed cycles down the columns, overlaps this fold's
+ * steps (TPU: "one tile of weights plus one for double-buffering, to hide the 256 cycles it takes
+ * to shift a tile in", Jouppi et al., ISCA 2017, Sec. 2). A systolic array (WS, OS (P*Q) x K)
+ * also pays its pipeline fill and drain, rowsUsed + colsUsed - 2 cycles, once per tile, since
+ * consecutive folds stream back to back. SCALE-Sim (Samajdar et al., ISPASS 2020) instead
+ * charges 2*rows + cols - 2 per fold (no double buffering); README compares the two.
+ * Multicast arrays (ShiDianNao P x Q, Eyeriss) have no skew.
  *
  * Buffer bandwidth: the buffer feeds the array through its edges, at most rows + cols elements
  * per cycle (a systolic array takes one input per row and one weight per column per cycle, as in
@@ -103,7 +108,7 @@ export function unrollings(df: Dataflow, sh: LayerShape, rows: number, cols: num
       out.push({
         name: (unrollTaps && taps > 1 ? 'R*S*C x K' : taps > 1 ? 'C x K (taps in time)' : 'C x K') + (gb > 1 ? `, ${gb} groups block-diagonal` : ''),
         rowsUsed, colsUsed,
-        cycles: folds * (steps + 2 * rowsUsed + colsUsed - 2),
+        cycles: folds * Math.max(steps, rowsUsed) + rowsUsed + colsUsed - 2,
         weightReads: weights,
         inputReads: g * rho * kFolds * tapSteps * steps,
         psumAccesses: 2 * (passes - 1) * outputs,
@@ -121,7 +126,7 @@ export function unrollings(df: Dataflow, sh: LayerShape, rows: number, cols: num
       const inCols = (colsUsed - 1) * st + s;
       out.push({
         name: 'P x Q', rowsUsed, colsUsed,
-        cycles: g * pf * (steps + rowsUsed),
+        cycles: g * pf * Math.max(steps, rowsUsed),
         weightReads: pf * weights,
         inputReads: g * pf * k * c * inRows * inCols,
         psumAccesses: 0,
@@ -138,7 +143,7 @@ export function unrollings(df: Dataflow, sh: LayerShape, rows: number, cols: num
       const steps = c * taps;
       out.push({
         name: '(P*Q) x K', rowsUsed, colsUsed,
-        cycles: g * pf * kf * (steps + 2 * rowsUsed + colsUsed - 2),
+        cycles: g * pf * kf * Math.max(steps, rowsUsed) + rowsUsed + colsUsed - 2,
         weightReads: pf * weights,
         inputReads: g * pix * steps * kf, // im2col: a pixel's R*S*C window enters its row
         psumAccesses: 0,

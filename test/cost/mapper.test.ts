@@ -8,7 +8,8 @@ import { Dataflow, LayerShape } from '../../sim/input/types';
 import { testPackage, testWorkload } from '../helpers';
 
 // Hand-derived mappings on an 8x8 array, every operand on chip (the default sources), so the
-// mapper's latency is its compute cycles. Systolic folds pay 2*rowsUsed + colsUsed - 2.
+// mapper's latency is its compute cycles. A fold takes max(steps, rowsUsed) cycles; a systolic
+// tile adds its fill/drain, rowsUsed + colsUsed - 2, once.
 const shapes = testWorkload('w', [
   { name: 'dw', op: 'depthwise', channels: 16, inHeight: 8, inWidth: 8, kernel: 3, pad: 1 },
   { name: 'c3', op: 'conv2d', inChannels: 3, inHeight: 8, inWidth: 8, outChannels: 8, kernel: 3, pad: 1 },
@@ -26,22 +27,22 @@ function plan(name: string, df: Dataflow, kind: object = {}): LayerPlan {
 describe('mapper: hand-derived mappings on an 8x8 array', () => {
   test.each([
     // depthwise 16 ch, 8x8, 3x3: 9216 MACs
-    ['dw', 'ws', 'C x K (taps in time), 8 groups block-diagonal', 1548], // 8 groups per fold; 2 * 9 folds * (64 + 16 + 8 - 2)
-    ['dw', 'os', 'P x Q', 272],                                          // 16 channels * (9 taps + 8 drain)
+    ['dw', 'ws', 'C x K (taps in time), 8 groups block-diagonal', 1166], // 8 groups per fold; 2 * 9 folds * 64 + 14
+    ['dw', 'os', 'P x Q', 144],                                          // 16 channels * 9 taps
     ['dw', 'rs', 'R x P sets (3x8, 2 on K x 1 on C)', 192],              // 2 sets of 3x8: 8 passes * 3 taps * 8 cols
     // C = 3 conv to 8 channels, 8x8, 3x3: 13824 MACs
-    ['c3', 'ws', 'R*S*C x K', 344],                                      // 27 rows -> 4 folds * (64 + 16 + 8 - 2)
-    ['c3', 'os', 'P x Q', 8 * 3 * 9 + 8],
+    ['c3', 'ws', 'R*S*C x K', 270],                                      // 27 rows -> 4 folds * 64 + 14
+    ['c3', 'os', 'P x Q', 8 * 3 * 9],
     // 2 row-parts of 4 output rows: 4 sets of 3x4, all on K: 2 tiles * 2 passes * 3 ch * 3 * 8 (as
     // fast as 1 tile of 2 sets, 4 * 3 * 3 * 8, but fewer input reads)
     ['c3', 'rs', 'R x P sets (3x4, 4 on K x 1 on C)', 4 * 3 * 3 * 8],
     // GEMM 8 tokens x 16 -> 16: 2048 MACs
-    ['gemm', 'ws', 'C x K', 120],                                        // 2 x 2 folds * (8 + 16 + 8 - 2)
-    ['gemm', 'os', '(P*Q) x K', 76],                                     // 2 K-folds * (16 + 16 + 8 - 2)
+    ['gemm', 'ws', 'C x K', 46],                                         // 2 x 2 folds * max(8 tokens, 8) + 14
+    ['gemm', 'os', '(P*Q) x K', 46],                                     // 2 K-folds * 16 channels + 14
     ['gemm', 'rs', 'R x P sets (1x8, 8 on K x 1 on C)', 32],             // 8 sets: 2 K-passes * 16 channels
     // 1x1 conv 16 -> 16, 8x8: 16384 MACs
-    ['pw', 'ws', 'C x K', 344],                                          // 4 folds * (64 + 22)
-    ['pw', 'os', '(P*Q) x K', 608],                                      // 8 pixel folds * 2 K-folds * (16 + 22)
+    ['pw', 'ws', 'C x K', 270],                                          // 4 folds * 64 + 14
+    ['pw', 'os', '(P*Q) x K', 270],                                      // 8 pixel folds * 2 K-folds * 16 + 14
     ['pw', 'rs', 'R x P sets (1x4, 16 on K x 1 on C)', 256],             // 2 row-parts * 16 channels * 8 outputs
   ] as const)('%s on %s: %s, %d cycles', (name, df, spatial, cycles) => {
     const p = plan(name, df as Dataflow);
