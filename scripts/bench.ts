@@ -5,13 +5,15 @@
  * scheduled by SCAR (seed 1).
  * Reports events per second of the bare tinyqueue (push + pop) and of the Engine with the same
  * access pattern, their ratio (the engine's overhead), and per scenario: schedule, analytical
- * and simulation wall time, events, events/s.
+ * and simulation wall time, events, events/s; and the per-layer mapper's CPU time per
+ * (layer, chiplet kind) over all shipped workloads (scripts/bench-mapper.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import TinyQueue from 'tinyqueue';
 import { Engine, EventTarget } from '../sim/engine/engine';
 import { evaluate, loadInputs, makeSchedule } from '../sim/pipeline';
+import { benchMapper } from './bench-mapper';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -72,6 +74,7 @@ async function main() {
   const engMs = engineRun(d);
   const queue = { events: N, rawQueueMs: rawMs, rawEventsPerSec: N / (rawMs / 1000), engineMs: engMs, engineEventsPerSec: N / (engMs / 1000), engineVsRaw: rawMs / engMs };
   const scenarioFiles = files.length ? files : fs.readdirSync(path.join(root, 'models/scenarios')).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(root, 'models/scenarios', f));
+  const mapper = benchMapper(root, pkgFile);
   const rows = [];
   for (const f of scenarioFiles) {
     const t0 = now();
@@ -87,7 +90,7 @@ async function main() {
     });
   }
   if (json) {
-    console.log(JSON.stringify({ node: process.version, queue, scenarios: rows }, null, 2));
+    console.log(JSON.stringify({ node: process.version, queue, mapper, scenarios: rows }, null, 2));
     return;
   }
   const f1 = (x: number) => x.toFixed(1);
@@ -95,6 +98,7 @@ async function main() {
   console.log(`node ${process.version}; ${N} events, ${LIVE} live`);
   console.log(`tinyqueue push+pop: ${f1(rawMs)} ms, ${m(queue.rawEventsPerSec)} M events/s`);
   console.log(`engine:             ${f1(engMs)} ms, ${m(queue.engineEventsPerSec)} M events/s (${(queue.engineVsRaw * 100).toFixed(0)}% of raw queue speed)`);
+  console.log(`mapper:             ${mapper.calls} (layer, kind) searches, CPU mean ${mapper.meanMs.toFixed(3)} ms, worst ${mapper.worstMs.toFixed(2)} ms (${mapper.worst}); memoised hit ${mapper.memoHitMeanUs.toFixed(2)} us`);
   console.log('');
   console.log('scenario (on het_3x3, scar)     jobs  schedule ms  simulate ms  total ms     events  M events/s');
   for (const r of rows) {

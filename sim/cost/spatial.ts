@@ -69,10 +69,12 @@ const cdiv = (a: number, b: number) => Math.ceil(a / b);
  *   e.g. ResNet-50 conv1 with C = 3). Groups (depthwise channels, attention heads) whose block
  *   fits are placed block-diagonally, several per fold. Output pixels are never spatial: every
  *   column of a row sees the same input stream, so columns can only differ in their weights.
- * - os (outputs stationary): rows x cols <- output rows x output columns (P x Q, ShiDianNao), one
- *   weight broadcast per cycle, inputs shifted between neighbours; or (P*Q) x K: pixels on rows,
- *   output channels on columns, inputs (the im2col window) along rows and weights down columns
- *   (the systolic OS of SCALE-Sim; the only useful one for GEMMs, where q = 1).
+ * - os (ShiDianNao-like, outputs stationary): rows x cols <- output rows x output columns
+ *   (P x Q), one weight broadcast per cycle, inputs shifted between neighbours; and, for 1x1
+ *   layers and GEMMs (no sliding window to reuse between neighbours), (P*Q) x K: pixels on rows,
+ *   output channels on columns, inputs along rows and weights down columns (SCALE-Sim's OS).
+ *   (P*Q) x K with an im2col window on larger filters would be a different array (a systolic OS
+ *   with an im2col feeder, like the WS class's R*S*C x K), not the ShiDianNao class.
  * - rs (Eyeriss row-stationary): a PE set of r filter rows x e output rows (e <= cols); each PE
  *   runs a 1-D convolution (s taps over q outputs) with its filter row and input row in its
  *   scratchpad; partial sums accumulate up the set's columns. Sets are replicated over the array
@@ -134,7 +136,7 @@ export function unrollings(df: Dataflow, sh: LayerShape, rows: number, cols: num
         rf: 6 * macs,             // operand reads, operand writes, psum read + write
       });
     }
-    {
+    if (taps === 1) {
       const pix = n * q;
       const rowsUsed = Math.min(pix, rows);
       const colsUsed = Math.min(k, cols);
@@ -145,7 +147,7 @@ export function unrollings(df: Dataflow, sh: LayerShape, rows: number, cols: num
         name: '(P*Q) x K', rowsUsed, colsUsed,
         cycles: g * pf * kf * Math.max(steps, rowsUsed) + rowsUsed + colsUsed - 2,
         weightReads: pf * weights,
-        inputReads: g * pix * steps * kf, // im2col: a pixel's R*S*C window enters its row
+        inputReads: g * pix * steps * kf,
         psumAccesses: 0,
         hops: 2 * macs + outputs,
         rf: 6 * macs,
