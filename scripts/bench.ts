@@ -13,6 +13,8 @@
  * Trace section (scripts/trace-bench.ts): --trace-scenario S (default dc1_llm) simulates one
  * SCAR schedule with no trace, .pftrace and Chrome JSON side by side (CPU ms, ratio, bytes per
  * event, reorder-buffer peak, heap); --trace-only runs just that section.
+ * Mapper section (scripts/bench-mapper.ts): the per-layer mapper's CPU time per (layer, chiplet
+ * kind) over all shipped workloads.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -20,6 +22,7 @@ import { evaluate, loadInputs, makeSchedule } from '../sim/pipeline';
 import { queueBench } from './bench/queue';
 import { scaleSeries } from './bench/scale';
 import { traceCost, traceCostText } from './trace-bench';
+import { benchMapper } from './bench-mapper';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -53,6 +56,7 @@ async function main() {
   const log = (m: string) => json || console.error(m);
   const scale = args.includes('--no-scale') ? [] : scaleSeries(scaleScenarios, sizes, 'het_sides', log);
   const scenarioFiles = files.length ? files : fs.readdirSync(path.join(root, 'models/scenarios')).filter((f) => f.endsWith('.json') && !f.startsWith('scar')).sort().map((f) => path.join(root, 'models/scenarios', f));
+  const mapper = benchMapper(root, pkgFile);
   const rows = [];
   for (const f of scenarioFiles) {
     const t0 = now();
@@ -75,7 +79,7 @@ async function main() {
   }
   const trace = await traceSection();
   if (json) {
-    console.log(JSON.stringify({ node: process.version, queue, scale, scenarios: rows, dram, trace }, null, 2));
+    console.log(JSON.stringify({ node: process.version, queue, mapper, scale, scenarios: rows, dram, trace }, null, 2));
     return;
   }
   const f1 = (x: number) => x.toFixed(1);
@@ -84,6 +88,7 @@ async function main() {
   console.log(`typed-array heap:   ${f1(queue.baselineCpuMs)} ms, ${m(queue.baselineEventsPerSec)} M events/s`);
   console.log(`engine:             ${f1(queue.engineCpuMs)} ms, ${m(queue.engineEventsPerSec)} M events/s (${(queue.engineVsBaseline * 100).toFixed(0)}% of the heap's speed)`);
   console.log(`engine+fingerprint: ${f1(queue.engineFingerprintCpuMs)} ms`);
+  console.log(`mapper:             ${mapper.calls} (layer, kind) searches, CPU mean ${mapper.meanMs.toFixed(3)} ms, worst ${mapper.worstMs.toFixed(2)} ms (${mapper.worst}); memoised hit ${mapper.memoHitMeanUs.toFixed(2)} us`);
   console.log('');
   if (scale.length) {
     console.log('SCAR scheduling on generated het_sides n x n packages (CPU s, peak RSS MB of the child process)');

@@ -16,9 +16,11 @@ const kind = (dataflow: DF) => ({
   peCols: 32,
   bufferBytes: 1048576, // ~ Simba's on-chiplet SRAM (64 KB global + 16 x ~45 KB per-PE buffers)
   clockMHz: 500, // seed paper (SCAR, Odema et al. 2024)
-  macEnergyPj: 0.46, // int8 MAC 0.23 pJ (Horowitz, ISSCC 2014, 45 nm) + register file ~1x MAC (Eyeriss, ISCA 2016)
+  macEnergyPj: 0.23, // int8 multiply 0.2 pJ + add 0.03 pJ (Horowitz, ISSCC 2014, 45 nm); registers counted apart
   vectorOpEnergyPj: 0.26, // int8 add 0.03 pJ (Horowitz) + register file 0.23 pJ
-  bufferEnergyPjPerByte: 2.5, // 32 KB SRAM bank, 64-bit access ~20 pJ (Horowitz) -> 2.5 pJ/byte
+  rfEnergyPjPerByte: 0.23, // PE register file / scratchpad access ~1x a MAC (Eyeriss, Chen et al., ISCA 2016, Fig. 2)
+  arrayEnergyPjPerByte: 0.46, // delivery over the PE array network ~2x a MAC (Eyeriss, ISCA 2016, Fig. 2)
+  bufferEnergyPjPerByte: 2.5, // 32 KB SRAM bank, 64-bit access ~20 pJ (Horowitz) -> 2.5 pJ/byte (~11x a MAC; Eyeriss: ~6x)
   staticPowerMw: 40, // assumption: leakage of 1024 MACs + 1 MiB SRAM; set for your technology
 });
 

@@ -6,6 +6,7 @@ import { Package, Scenario, Schedule, ScheduleJob, Workload } from '../sim/input
 export const KIND = {
   dataflow: 'ws', peRows: 8, peCols: 8, bufferBytes: 1 << 20, clockMHz: 500,
   macEnergyPj: 0.5, vectorOpEnergyPj: 0.25, bufferEnergyPjPerByte: 2, staticPowerMw: 10,
+  rfEnergyPjPerByte: 0, arrayEnergyPjPerByte: 0,
 };
 
 export function testPackage(opts: {

@@ -17,7 +17,7 @@ import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesTe
 import { OutputError, describeCode, writeFileAtomic } from './files';
 import { enableTempReaper, registerTemp, releaseTemp } from './temps';
 import { tempFileHooks } from '../trace/file';
-import { costOfLayer } from '../report/layer';
+import { CostArgs, costOfLayer, costText } from '../report/layer';
 import { openSinks } from './sinks';
 import { OBJECTIVES, ObjectiveName } from '../sched/objective';
 import { completionsText, modelCompletions } from '../report/slo';
@@ -232,21 +232,9 @@ async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: str
   }
 }
 
-function cmdCost(args: Common & { layer: string; dataflow: string; pes?: number; array?: string; buffer?: number; samples: number; package: string }) {
+function cmdCost(args: Common & CostArgs) {
   const r = costOfLayer(args);
-  if (args.json) {
-    out(JSON.stringify(r, null, 2));
-    return;
-  }
-  out(`layer ${r.layer} on a ${r.peRows}x${r.peCols} ${r.dataflow} chiplet, ${r.samples} sample(s)`);
-  out(table(['', 'value'], [
-    ['MACs', r.macs], ['vector ops', r.vectorOps], ['tiles (K x N)', `${r.kParts} x ${r.nParts}`], ['compute cycles', r.computeCycles],
-    ['PE utilisation', `${(r.utilization * 100).toFixed(2)}%`], ['latency cycles (DRAM-bound incl.)', r.latencyCycles],
-    ['bound', r.bound], ['weight bytes loaded', r.weightLoadBytes], ['input bytes loaded', r.inputLoadBytes], ['output bytes', r.outputBytes],
-    ['buffer bytes accessed', r.bufferAccessBytes], ['DRAM bytes', r.dramBytes], ['energy compute (pJ)', r.energy.computePj.toFixed(1)],
-    ['energy buffer (pJ)', r.energy.bufferPj.toFixed(1)], ['energy DRAM (pJ)', r.energy.dramPj.toFixed(1)], ['energy static (pJ)', r.energy.staticPj.toFixed(1)],
-    ['energy total (pJ)', r.energy.totalPj.toFixed(1)],
-  ]));
+  out(args.json ? JSON.stringify(r, null, 2) : costText(r, table));
 }
 
 export function buildCli(argv: string[]): Argv {
@@ -327,6 +315,8 @@ export function buildCli(argv: string[]): Argv {
         .option('array', { type: 'string', describe: 'PE array as ROWSxCOLS' })
         .option('buffer', { type: 'number', describe: 'buffer bytes' })
         .option('samples', { type: 'number', default: 1 })
+        .option('objective', { choices: ['latency', 'energy', 'edp'], default: 'latency', describe: 'what the mapper minimises (latency: ties by energy)' })
+        .option('top', { type: 'number', default: 1, describe: 'also show the next best N - 1 mappings' })
         .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
     )
     .command('import <format> <model>', 'convert a model (ONNX) into a workload file', (y) => importOptions(common(y)))

@@ -13,7 +13,7 @@
  */
 import { Job, Program, Source } from './program';
 import { tileLoad, TileLoad } from './plan';
-import { Counts, Energy, energyOf, newCounts } from './energy';
+import { addPlanCounts, Counts, Energy, energyOf, newCounts } from './energy';
 import { Topology } from './topology';
 
 export interface JobTiming {
@@ -119,11 +119,7 @@ export function jobLatencyPs(job: Job, topo: Topology, counts: Counts | null): n
     free0 = free1;
     free1 = slotFree;
   }
-  if (counts) {
-    counts.macs[job.chiplet] += plan.macs;
-    counts.vectorOps[job.chiplet] += plan.vectorOps;
-    counts.bufferBytes[job.chiplet] += plan.bufferAccessBytes;
-  }
+  if (counts) addPlanCounts(counts, job.chiplet, plan);
   return end;
 }
 

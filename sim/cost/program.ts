@@ -21,6 +21,7 @@
 import { Layer, Package, Scenario, Schedule } from '../input/types';
 import { InputError } from '../input/errors';
 import { bufferLayout, LayerPlan, planLayer } from './plan';
+import { packageSources } from './mapper';
 import { Topology } from './topology';
 import TinyQueue from 'tinyqueue';
 
@@ -96,7 +97,7 @@ export function lowerSchedule(schedule: Schedule, scenario: Scenario, pkg: Packa
     }
     const layer = model.workload.layers[li!];
     const kind = pkg.chiplets[ci!].kind;
-    const plan = planLayer(layer.shape, kind, s1 - s0, pkg.elementBytes);
+    const plan = planLayer(layer.shape, kind, s1 - s0, pkg.elementBytes, packageSources(pkg));
     if (typeof plan === 'string') fail(i, 'chiplet', `layer ${sj.layer} cannot run on ${sj.chiplet}: it ${plan}`);
     const whole = s0 === 0 && s1 === model.batch;
     drafts.push({

@@ -5,7 +5,7 @@
  */
 import { Engine } from '../engine/engine';
 import { Program, Job } from '../cost/program';
-import { Counts, Energy, energyOf, newCounts } from '../cost/energy';
+import { addPlanCounts, Counts, Energy, energyOf, newCounts } from '../cost/energy';
 import { Fabric } from './fabric';
 import { ChipletSim, JobHost } from './chiplet';
 import { TraceSink } from '../trace/sink';
@@ -106,9 +106,7 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
     jobEnded(job: Job, startPs: number, endPs: number) {
       jobs[job.index].startPs = startPs;
       jobs[job.index].endPs = endPs;
-      counts.macs[job.chiplet] += job.plan.macs;
-      counts.vectorOps[job.chiplet] += job.plan.vectorOps;
-      counts.bufferBytes[job.chiplet] += job.plan.bufferAccessBytes;
+      addPlanCounts(counts, job.chiplet, job.plan);
       ended++;
       chipletLastEndPs[job.chiplet] = endPs;
       lastComputeEndPs[job.index] = chiplets[job.chiplet].lastComputeEndPs;

@@ -24,7 +24,7 @@ export function parsePackage(file: string, json: unknown): Package {
   const kinds: ChipletKind[] = Object.keys(kindsNode.rec).map((kname) => {
     const k = kindsNode.get(kname).obj(
       ['dataflow', 'peRows', 'peCols', 'bufferBytes', 'clockMHz', 'macEnergyPj', 'bufferEnergyPjPerByte', 'staticPowerMw'],
-      ['vectorOpEnergyPj', 'note'],
+      ['vectorOpEnergyPj', 'rfEnergyPjPerByte', 'arrayEnergyPjPerByte', 'note'],
     );
     return {
       name: kname,
@@ -36,6 +36,9 @@ export function parsePackage(file: string, json: unknown): Package {
       macEnergyPj: k.get('macEnergyPj').ranged('kind.macEnergyPj'),
       vectorOpEnergyPj: k.opt('vectorOpEnergyPj')?.ranged('kind.vectorOpEnergyPj') ?? 0,
       bufferEnergyPjPerByte: k.get('bufferEnergyPjPerByte').ranged('kind.bufferEnergyPjPerByte'),
+      // Optional: 0 means macEnergyPj already includes register and array traffic.
+      rfEnergyPjPerByte: k.opt('rfEnergyPjPerByte')?.ranged('kind.rfEnergyPjPerByte') ?? 0,
+      arrayEnergyPjPerByte: k.opt('arrayEnergyPjPerByte')?.ranged('kind.arrayEnergyPjPerByte') ?? 0,
       staticPowerMw: k.get('staticPowerMw').ranged('kind.staticPowerMw'),
     };
   });

@@ -38,6 +38,8 @@ export const RANGES = {
   'kind.macEnergyPj': { min: 0, max: 1e4, unit: 'pJ' },
   'kind.vectorOpEnergyPj': { min: 0, max: 1e4, unit: 'pJ' },
   'kind.bufferEnergyPjPerByte': { min: 0, max: 1e4, unit: 'pJ/byte' },
+  'kind.rfEnergyPjPerByte': { min: 0, max: 1e4, unit: 'pJ/byte' },
+  'kind.arrayEnergyPjPerByte': { min: 0, max: 1e4, unit: 'pJ/byte' },
   'kind.staticPowerMw': { min: 0, max: 1e6, unit: 'mW' },
   'nop.linkBandwidthGBps': { min: 1e-3, max: 1e6, unit: 'GB/s' },
   'nop.hopLatencyNs': { min: 0, max: 1e6, unit: 'ns' },

@@ -79,12 +79,19 @@ export interface ChipletKind {
   readonly peCols: number;
   readonly bufferBytes: number;
   readonly clockMHz: number;
-  /** Energy of one MAC including operand register-file accesses, pJ. */
+  /**
+   * Energy of one MAC's arithmetic, pJ. With rfEnergyPjPerByte = arrayEnergyPjPerByte = 0 it
+   * stands for the MAC with its register and array traffic (older packages).
+   */
   readonly macEnergyPj: number;
   /** Energy of one vector-unit op (pool/eltwise), pJ. */
   readonly vectorOpEnergyPj: number;
-  /** Global-buffer SRAM energy per byte read or written, pJ. */
+  /** Global-buffer (L2) SRAM energy per byte read or written, pJ. */
   readonly bufferEnergyPjPerByte: number;
+  /** PE-local register file / scratchpad energy per byte read or written, pJ (default 0). */
+  readonly rfEnergyPjPerByte: number;
+  /** Array network energy per byte delivered to a PE (edge or neighbour to PE), pJ (default 0). */
+  readonly arrayEnergyPjPerByte: number;
   /** Leakage power of the whole chiplet, mW (1 mW for 1 ns = 1 pJ). */
   readonly staticPowerMw: number;
 }

@@ -20,7 +20,7 @@ const relPct = (sim: number, est: number) => (est === 0 ? '' : pct((sim - est) /
 
 function energyRows(f: Energy, a: Energy, s: Energy): string[][] {
   const parts: [string, keyof Energy][] = [
-    ['  compute (MAC, vector)', 'computePj'], ['  buffer (SRAM)', 'bufferPj'], ['  NoP', 'nopPj'], ['  DRAM', 'dramPj'],
+    ['  compute (MAC, vector)', 'computePj'], ['  PE registers', 'rfPj'], ['  PE array network', 'arrayPj'], ['  buffer (SRAM)', 'bufferPj'], ['  NoP', 'nopPj'], ['  DRAM', 'dramPj'],
     ['  static (leakage)', 'staticPj'],
   ];
   return [['energy (mJ)', mj(f.totalPj), mj(a.totalPj), mj(s.totalPj), relPct(s.totalPj, a.totalPj), relPct(s.totalPj, f.totalPj)],

@@ -3,6 +3,8 @@
  * comes from --package (the default package's constants), with --pes/--array/--buffer
  * overriding its size; weights and inputs come from a DRAM channel attached to the chiplet and
  * outputs go back to it, so the latency shows whether the layer is compute- or DRAM-bound.
+ * The mapper (sim/cost/mapper.ts) picks the mapping by --objective and is told that both
+ * operands come over that one channel; --top N also lists the runners-up.
  */
 import * as path from 'path';
 import { loadPackage } from '../input/package';
@@ -11,7 +13,9 @@ import { parseWorkload, loadWorkload } from '../input/workload';
 import { InputError } from '../input/errors';
 import { rangeViolation } from '../input/ranges';
 import { ChipletKind, Dataflow, Layer, Package } from '../input/types';
-import { planLayer } from '../cost/plan';
+import { planLayer, toPlan, LayerPlan } from '../cost/plan';
+import { DataSources, LevelEnergy, mapLayer, Objective, OBJECTIVES } from '../cost/mapper';
+import { TileDims } from '../cost/spatial';
 import { Topology } from '../cost/topology';
 import { Job } from '../cost/program';
 import { jobLatencyPs, psPerCycle } from '../cost/estimate';
@@ -25,6 +29,30 @@ export interface CostArgs {
   buffer?: number;
   samples: number;
   package: string;
+  objective?: string;
+  top?: number;
+}
+
+/** One mapping as `cost` reports it. */
+export interface MappingSummary {
+  spatial: string;
+  rowsUsed: number;
+  colsUsed: number;
+  /** "K-parts > N-parts" or "N-parts > K-parts" (outer > inner). */
+  loopOrder: string;
+  kParts: number;
+  nParts: number;
+  tile: TileDims;
+  computeCycles: number;
+  mapperLatencyCycles: number;
+  utilization: number;
+  weightLoadBytes: number;
+  inputLoadBytes: number;
+  bufferAccessBytes: number;
+  arrayAccessBytes: number;
+  rfAccessBytes: number;
+  /** On-chip energy per level and the loads' energy, as the mapper ranked the mapping. */
+  mapperEnergy: LevelEnergy;
 }
 
 export interface CostResult {
@@ -47,6 +75,20 @@ export interface CostResult {
   bufferAccessBytes: number;
   dramBytes: number;
   energy: Energy;
+  objective: Objective;
+  /** The chosen mapping (also summarised by the fields above). */
+  mapping: MappingSummary;
+  /** The next best mappings by the objective (--top N gives N - 1 of them). */
+  runnersUp: MappingSummary[];
+}
+
+function summary(p: LayerPlan): MappingSummary {
+  return {
+    spatial: p.spatial, rowsUsed: p.rowsUsed, colsUsed: p.colsUsed, loopOrder: p.kOuter ? 'K-parts > N-parts' : 'N-parts > K-parts',
+    kParts: p.kParts, nParts: p.nParts, tile: { ...p.tile }, computeCycles: p.computeCycles, mapperLatencyCycles: p.mapperLatencyCycles,
+    utilization: p.utilization, weightLoadBytes: p.weightLoadBytes, inputLoadBytes: p.inputLoadBytes, bufferAccessBytes: p.bufferAccessBytes,
+    arrayAccessBytes: p.arrayAccessBytes, rfAccessBytes: p.rfAccessBytes, mapperEnergy: { ...p.energy },
+  };
 }
 
 function parseLayerArg(arg: string): Layer {
@@ -106,8 +148,20 @@ export function costOfLayer(args: CostArgs): CostResult {
     ...base, name: 'single', rows: 1, cols: 1, kinds: [kind], chiplets: [{ index: 0, id: 'c0_0', row: 0, col: 0, kind }],
     dram: { ...base.dram, channels: [{ index: 0, id: 'dram0', chiplet: 0 }] },
   };
-  const plan = planLayer(layer.shape, kind, args.samples, pkg.elementBytes);
+  const objective = (args.objective ?? 'latency') as Objective;
+  if (!OBJECTIVES.includes(objective)) throw new InputError('--objective', '', `expected one of ${OBJECTIVES.join(', ')}, got "${args.objective}"`);
+  const top = args.top ?? 1;
+  if (!Number.isInteger(top) || top < 1 || top > 100) throw new InputError('--top', '', 'must be an integer from 1 to 100');
+  // Both operands come over the chiplet's one DRAM channel.
+  const d = pkg.dram;
+  const sources: DataSources = {
+    weightGBps: d.channelBandwidthGBps, weightLatencyNs: d.latencyNs, weightPjPerByte: d.energyPjPerBit * 8,
+    inputGBps: d.channelBandwidthGBps, inputLatencyNs: d.latencyNs, inputPjPerByte: d.energyPjPerBit * 8, sharedPath: true,
+  };
+  const plan = planLayer(layer.shape, kind, args.samples, pkg.elementBytes, sources, objective);
   if (typeof plan === 'string') throw new InputError('--layer', '', `cannot run on this chiplet: it ${plan}`);
+  const ranked = top > 1 ? mapLayer(layer.shape, kind, args.samples, pkg.elementBytes, sources, objective, top) : [];
+  const runnersUp = typeof ranked === 'string' ? [] : ranked.slice(1).map((m) => summary(toPlan(layer.shape, kind, args.samples, pkg.elementBytes, m)));
   const topo = new Topology(pkg);
   const dram = topo.dramReadPath(0);
   const job = {
@@ -126,5 +180,39 @@ export function costOfLayer(args: CostArgs): CostResult {
     weightLoadBytes: plan.weightLoadBytes, inputLoadBytes: plan.inputLoadBytes, outputBytes: plan.outputBytes,
     bufferAccessBytes: plan.bufferAccessBytes, dramBytes: counts.resourceBytes[topo.resources.length - 1],
     energy: energyOf(pkg, topo, counts, latencyPs),
+    objective, mapping: summary(plan), runnersUp,
   };
+}
+
+const pj = (x: number) => x.toFixed(1);
+
+function mappingRows(m: MappingSummary): (string | number)[][] {
+  const t = m.tile;
+  return [
+    ['spatial (rows x cols)', `${m.spatial}; ${m.rowsUsed} x ${m.colsUsed} PEs used`],
+    ['tiles, loop order', `${m.kParts} K-parts x ${m.nParts} N-parts, ${m.loopOrder}`],
+    ['tile (groups, K, C, output rows)', `${t.g}, ${t.k}, ${t.c}, ${t.n}`],
+    ['compute cycles', m.computeCycles], ['mapper latency estimate (cycles)', m.mapperLatencyCycles],
+    ['PE utilisation', `${(m.utilization * 100).toFixed(2)}%`],
+    ['bytes: loaded (weights, inputs)', `${m.weightLoadBytes}, ${m.inputLoadBytes}`],
+    ['bytes: buffer, array network, registers', `${m.bufferAccessBytes}, ${m.arrayAccessBytes}, ${m.rfAccessBytes}`],
+    ['energy pJ: MAC, registers, array, buffer, loads', [m.mapperEnergy.macPj, m.mapperEnergy.rfPj, m.mapperEnergy.arrayPj, m.mapperEnergy.bufferPj, m.mapperEnergy.loadPj].map(pj).join(', ')],
+  ];
+}
+
+/** The `cost` command's text report. */
+export function costText(r: CostResult, table: (head: string[], rows: (string | number)[][]) => string): string {
+  const lines = [`layer ${r.layer} on a ${r.peRows}x${r.peCols} ${r.dataflow} chiplet, ${r.samples} sample(s); mapping chosen by ${r.objective}`];
+  lines.push(table(['', 'value'], [
+    ['MACs', r.macs], ['vector ops', r.vectorOps], ...mappingRows(r.mapping),
+    ['latency cycles (DRAM-bound incl.)', r.latencyCycles], ['bound', r.bound], ['output bytes', r.outputBytes], ['DRAM bytes', r.dramBytes],
+    ['energy compute (pJ)', pj(r.energy.computePj)], ['energy registers (pJ)', pj(r.energy.rfPj)], ['energy array network (pJ)', pj(r.energy.arrayPj)],
+    ['energy buffer (pJ)', pj(r.energy.bufferPj)], ['energy DRAM (pJ)', pj(r.energy.dramPj)], ['energy static (pJ)', pj(r.energy.staticPj)],
+    ['energy total (pJ)', pj(r.energy.totalPj)],
+  ]));
+  r.runnersUp.forEach((m, i) => {
+    lines.push('', `runner-up ${i + 2}:`);
+    lines.push(table(['', 'value'], mappingRows(m)));
+  });
+  return lines.join('\n');
 }

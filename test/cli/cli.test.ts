@@ -79,9 +79,22 @@ describe('mcmsim CLI', () => {
     const r = await cli('cost', '--layer', layer, '--dataflow', 'ws', '--array', '8x8', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j.computeCycles).toBe(18432);
+    // Inputs and weights come over one DRAM channel, so the mapper cuts the output rows in two
+    // to overlap the second half's input load: 2 tiles * (72 folds * 128 pixels + 14).
+    expect([j.kParts, j.nParts]).toEqual([1, 2]);
+    expect(j.computeCycles).toBe(2 * (72 * 128 + 14));
     expect(j.macs).toBe(1179648);
     expect(j.bound).toBe('compute');
+    expect(j.mapping.spatial).toBe('C x K (taps in time)');
+    expect(j.energy.rfPj).toBeGreaterThan(0); // the default package prices registers apart
+    const top = JSON.parse((await cli('cost', '--layer', layer, '--dataflow', 'ws', '--array', '8x8', '--json', '--top', '3', '--objective', 'energy')).out);
+    expect(top.objective).toBe('energy');
+    expect(top.runnersUp.length).toBe(2);
+    expect(top.runnersUp[0].mapperEnergy.totalPj).toBeGreaterThanOrEqual(top.mapping.mapperEnergy.totalPj);
+    const text = (await cli('cost', '--layer', layer, '--dataflow', 'os', '--top', '2')).out;
+    expect(text).toMatch(/spatial \(rows x cols\)\s+\S/);
+    expect(text).toMatch(/runner-up 2:/);
+    expect((await cli('cost', '--layer', layer, '--dataflow', 'ws', '--top', '0')).code).toBe(2);
     expect((await cli('cost', '--layer', '{"op":"conv2d"', '--dataflow', 'ws')).code).toBe(2);
     expect((await cli('cost', '--layer', layer, '--dataflow', 'ws', '--pes', '10')).code).toBe(2);
   });

@@ -19,14 +19,17 @@ describe('LayerPlan: one conv layer on one 8x8 chiplet (numbers derived by hand)
     expect(conv.q).toBe(16);
     expect(conv.macsPerSample).toBe(1179648);
   });
-  test('ws: ceil(16/8)*ceil(32/8)*3*3*16*16 = 18432 cycles, full utilisation', () => {
+  test('ws: ceil(16/8)*ceil(32/8)*3*3 = 72 folds of 256 pixels + 8 + 8 - 2 fill/drain = 18446 cycles', () => {
     const p = plan('ws');
     expect(p.tiles).toBe(1);
-    expect(p.computeCycles).toBe(18432);
-    expect(p.utilization).toBeCloseTo(1, 12);
+    expect(p.computeCycles).toBe(72 * 256 + 14);
+    expect(p.utilization).toBeCloseTo(1179648 / (18446 * 64), 12);
   });
-  test('os: ceil(16/8)*ceil(16/8)*32*16*9 = 18432 cycles', () => {
-    expect(plan('os').computeCycles).toBe(18432);
+  test('os: P x Q, ceil(16/8)*ceil(16/8) folds of 32*16*9 steps = 18432 cycles, full utilisation', () => {
+    const p = plan('os');
+    expect(p.spatial).toBe('P x Q');
+    expect(p.computeCycles).toBe(4 * 4608);
+    expect(p.utilization).toBeCloseTo(1, 12);
   });
   test('rs: 2 filter-row sets (floor(8/3)); ceil(32/2)*ceil(16/8)*16*3*16 = 24576 cycles, 75%', () => {
     const p = plan('rs');
@@ -35,9 +38,11 @@ describe('LayerPlan: one conv layer on one 8x8 chiplet (numbers derived by hand)
   });
   test('bytes: W = 4608, I = 4096, O = 8192; buffer accesses for ws', () => {
     const p = plan('ws');
+    expect(p.spatial).toBe('C x K (taps in time)');
     expect([p.weightBytes, p.inputBytes, p.outputBytes]).toEqual([4608, 4096, 8192]);
-    // fills (W + I) + 2 O + array reads: cycles * min(C, rows) + W = 18432*8 + 4608
-    expect(p.bufferAccessBytes).toBe(4608 + 4096 + 2 * 8192 + 18432 * 8 + 4608);
+    // fills (W + I) + 2 O + weight reads W + input reads 16 rows * 4 K-folds * 9 taps * 256
+    // + partial sums 2 * (2 C-folds * 9 taps - 1) * O
+    expect(p.bufferAccessBytes).toBe(4608 + 4096 + 2 * 8192 + 4608 + 147456 + 2 * 17 * 8192);
   });
   test('a 16 KiB buffer (4 KiB per tile) forces tiling; loads sum to the plan totals', () => {
     const p = plan('ws', 16384);

@@ -14,6 +14,7 @@
  */
 import { Layer, Package } from '../../input/types';
 import { bufferLayout, LayerPlan, planLayer } from '../../cost/plan';
+import { packageSources } from '../../cost/mapper';
 import { Topology } from '../../cost/topology';
 import { Job, Source } from '../../cost/program';
 import { jobLatencyPs } from '../../cost/estimate';
@@ -70,7 +71,7 @@ export class LayerCoster {
   }
 
   plan(layer: Layer, chiplet: number, samples: number): LayerPlan | null {
-    const p = planLayer(layer.shape, this.pkg.chiplets[chiplet].kind, samples, this.pkg.elementBytes);
+    const p = planLayer(layer.shape, this.pkg.chiplets[chiplet].kind, samples, this.pkg.elementBytes, packageSources(this.pkg));
     return typeof p === 'string' ? null : p;
   }
 
