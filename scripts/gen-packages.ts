@@ -115,14 +115,11 @@ const MIB = 1048576;
  * 256 MACs -- the split that gives our 1024-MAC / 1 MiB kind its 40 mW; an assumption.
  */
 const scarKind = (dataflow: ScarDF, pes: number) => ({
-  dataflow,
+  ...kind(dataflow), // the same per-operation and per-level energies as our other kinds
   peRows: Math.sqrt(pes),
   peCols: Math.sqrt(pes),
   bufferBytes: 10 * MIB,
   clockMHz: 500,
-  macEnergyPj: 0.46,
-  vectorOpEnergyPj: 0.26,
-  bufferEnergyPjPerByte: 2.5,
   staticPowerMw: 20 * 10 + 5 * (pes / 256),
 });
 

@@ -246,12 +246,15 @@ export class JobWalker {
 }
 
 /**
- * compute + buffer + NoP + DRAM energy of one job, pJ, from bytes per resource class (the
- * formulas of energy.ts). Shared by the fast walk and the reference (bytes from Counts).
+ * compute + register + array + buffer + NoP + DRAM energy of one job, pJ, from the plan's
+ * per-level counts and bytes per resource class (the formulas and summation order of energy.ts).
+ * Shared by the fast walk and the reference (bytes from Counts).
  */
 export function dynamicFromClasses(shapes: PathShapes, plan: LayerPlan, classBytes: ArrayLike<number>): number {
   const k = plan.kind;
   const computePj = plan.macs * k.macEnergyPj + plan.vectorOps * k.vectorOpEnergyPj;
+  const rfPj = plan.rfAccessBytes * k.rfEnergyPjPerByte;
+  const arrayPj = plan.arrayAccessBytes * k.arrayEnergyPjPerByte;
   const bufferPj = plan.bufferAccessBytes * k.bufferEnergyPjPerByte;
   let nopPj = 0;
   let dramPj = 0;
@@ -260,7 +263,7 @@ export function dynamicFromClasses(shapes: PathShapes, plan: LayerPlan, classByt
     if (shapes.classIsLink[c]) nopPj += pj;
     else dramPj += pj;
   }
-  return computePj + bufferPj + nopPj + dramPj;
+  return computePj + rfPj + arrayPj + bufferPj + nopPj + dramPj;
 }
 
 /** Bytes per resource class from a whole-package resourceBytes array (the reference path). */

@@ -21,8 +21,10 @@ describe('closed form (the SCAR paper\'s formula)', () => {
   test('one job: compute + load + store; a store over a hop is not pipelined packet by packet', () => {
     const w = testWorkload('m', [{ name: 'conv', ...CONV }, { name: 'relu', op: 'eltwise', elements: 8192 }]);
     const prog = lowerSchedule(testSchedule([{ layer: 'm/conv', chiplet: 'c0_0' }, { layer: 'm/relu', chiplet: 'c0_1' }]), testScenario([{ workload: w, batch: 1 }]), pkg);
-    // conv: load 8704 B from DRAM 136000 + 200000; compute 18432 cycles x 2000 ps; output stays on chip.
-    expect(closedFormJobPs(prog, 0)).toBe(336000 + 36864000);
+    // conv: load 8704 B from DRAM 136000 + 200000; compute 1 179 648 MACs / 64 PEs = 18432 cycles
+    // plus the systolic fill and drain of its one tile, 8 + 8 - 2 = 14 (the mapper, sim/cost/spatial.ts),
+    // x 2000 ps; output stays on chip.
+    expect(closedFormJobPs(prog, 0)).toBe(336000 + (18432 + 14) * 2000);
     // relu: 8192 B over one link 81920 + 35000; 128 cycles = 256000; store over c0_1->c0_0 and
     // DRAM: 8192 B at 64 GB/s = 128000 + 35000 + 200000 = 363000 (the list schedule's
     // store-and-forward packets take 383480).

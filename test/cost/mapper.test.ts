@@ -11,10 +11,10 @@ import { testPackage, testWorkload } from '../helpers';
 // mapper's latency is its compute cycles. A fold takes max(steps, rowsUsed) cycles; a systolic
 // tile adds its fill/drain, rowsUsed + colsUsed - 2, once.
 const shapes = testWorkload('w', [
-  { name: 'dw', op: 'depthwise', channels: 16, inHeight: 8, inWidth: 8, kernel: 3, pad: 1 },
-  { name: 'c3', op: 'conv2d', inChannels: 3, inHeight: 8, inWidth: 8, outChannels: 8, kernel: 3, pad: 1 },
-  { name: 'gemm', op: 'fc', inFeatures: 16, outFeatures: 16, tokens: 8 },
-  { name: 'pw', op: 'conv2d', inChannels: 16, inHeight: 8, inWidth: 8, outChannels: 16, kernel: 1 },
+  { name: 'dw', inputs: [], op: 'depthwise', channels: 16, inHeight: 8, inWidth: 8, kernel: 3, pad: 1 },
+  { name: 'c3', inputs: [], op: 'conv2d', inChannels: 3, inHeight: 8, inWidth: 8, outChannels: 8, kernel: 3, pad: 1 },
+  { name: 'gemm', inputs: [], op: 'fc', inFeatures: 16, outFeatures: 16, tokens: 8 },
+  { name: 'pw', inputs: [], op: 'conv2d', inChannels: 16, inHeight: 8, inWidth: 8, outChannels: 16, kernel: 1 },
 ]).layers.reduce((m, l) => m.set(l.name, l.shape), new Map<string, LayerShape>());
 
 function plan(name: string, df: Dataflow, kind: object = {}): LayerPlan {
