@@ -9,7 +9,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { assembleReport, DEFAULT_REPRO, PackageOverrides, ReproOptions, ReproUnit, runUnit, scarAverages, scarUnits, UnitResult } from '../sim/report/reproduce';
+import { PackageOverrides } from '../sim/input/overrides';
+import { assembleReport, DEFAULT_REPRO, ReproOptions, ReproUnit, runUnit, scarAverages, scarUnits, UnitResult } from '../sim/report/reproduce';
 import { affinityTable, averagesTable, reproduceText, sensitivityTable, sloComparisonTable } from '../sim/report/reproduce-format';
 import { dataflowAffinity } from '../sim/report/affinity';
 import { loadScenario } from '../sim/input/scenario';

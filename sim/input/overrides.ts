@@ -16,9 +16,15 @@ export interface PackageOverrides {
   bufferBytes?: number;
   /** kinds.*.peRows and peCols: every chiplet kind's PE array, [rows, cols]. */
   peArray?: [number, number];
+  /** dram.channelBandwidthGBps: every DRAM channel (e.g. 64 / 6 when 64 GB/s is the total). */
+  dramChannelGBps?: number;
+  /** Factors on every chiplet kind's macEnergyPj, bufferEnergyPjPerByte and staticPowerMw (what-ifs on unstated constants). */
+  macEnergyScale?: number;
+  bufferEnergyScale?: number;
+  staticPowerScale?: number;
 }
 
-export const OVERRIDE_KEYS = ['nopBandwidthGBps', 'dramChannels', 'bufferBytes', 'peArray'] as const;
+export const OVERRIDE_KEYS = ['nopBandwidthGBps', 'dramChannels', 'bufferBytes', 'peArray', 'dramChannelGBps', 'macEnergyScale', 'bufferEnergyScale', 'staticPowerScale'] as const;
 
 /**
  * `n` DRAM channels on the left and right edge chiplets, as the shipped packages place them
@@ -51,6 +57,11 @@ export function applyOverrides(json: unknown, o: PackageOverrides, fail: (key: k
     if (typeof ch === 'string') fail('dramChannels', ch);
     doc.dram.channels = ch;
   }
+  if (o.dramChannelGBps !== undefined && isObj(doc.dram)) doc.dram.channelBandwidthGBps = o.dramChannelGBps;
+  const scale = (key: keyof PackageOverrides, v: unknown): number => {
+    if (typeof v !== 'number' || !(v >= 0)) fail(key, `expected a factor >= 0, got ${JSON.stringify(v)}`);
+    return v as number;
+  };
   if (isObj(doc.kinds)) {
     for (const k of Object.values(doc.kinds)) {
       if (!isObj(k)) continue;
@@ -59,6 +70,10 @@ export function applyOverrides(json: unknown, o: PackageOverrides, fail: (key: k
         if (!Array.isArray(o.peArray) || o.peArray.length !== 2) fail('peArray', `expected [rows, cols], got ${JSON.stringify(o.peArray)}`);
         [k.peRows, k.peCols] = o.peArray;
       }
+      // A factor on a missing or non-numeric field leaves it for parsePackage to report.
+      if (o.macEnergyScale !== undefined && typeof k.macEnergyPj === 'number') k.macEnergyPj *= scale('macEnergyScale', o.macEnergyScale);
+      if (o.bufferEnergyScale !== undefined && typeof k.bufferEnergyPjPerByte === 'number') k.bufferEnergyPjPerByte *= scale('bufferEnergyScale', o.bufferEnergyScale);
+      if (o.staticPowerScale !== undefined && typeof k.staticPowerMw === 'number') k.staticPowerMw *= scale('staticPowerScale', o.staticPowerScale);
     }
   }
   return doc;

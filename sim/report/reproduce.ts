@@ -17,8 +17,7 @@ import { estimateProgram } from '../cost/estimate';
 import { edpJs } from '../cost/energy';
 import { Totals } from './compare';
 import { loadScenario } from '../input/scenario';
-import { parsePackage } from '../input/package';
-import { readJsonFile } from '../input/json';
+import { loadPackageWith, PackageOverrides } from '../input/overrides';
 import { ObjectiveName } from '../sched/objective';
 import { WindowChoice } from '../sched/scar/scar';
 import { ModelCompletion, modelCompletions } from './slo';
@@ -81,30 +80,6 @@ export interface ReproUnit {
   simulate?: boolean;
 }
 
-/** Changes to the constants the paper does not give, applied to every chiplet kind / the DRAM. */
-export interface PackageOverrides {
-  /** Bandwidth of each DRAM interface, GB/s (e.g. 64 / 6 when 64 GB/s is the total). */
-  dramChannelGBps?: number;
-  /** PE array as rows x cols (same PE count, another shape). */
-  peArray?: [number, number];
-  macEnergyScale?: number;
-  bufferEnergyScale?: number;
-  staticPowerScale?: number;
-}
-
-/** The package JSON with `o` applied (a plain-data transform, so units stay serialisable). */
-export function applyOverrides(json: unknown, o: PackageOverrides): unknown {
-  const doc = JSON.parse(JSON.stringify(json)) as { kinds: Record<string, Record<string, number>>; dram: Record<string, unknown> };
-  for (const k of Object.values(doc.kinds)) {
-    if (o.peArray) [k.peRows, k.peCols] = o.peArray;
-    if (o.macEnergyScale !== undefined) k.macEnergyPj *= o.macEnergyScale;
-    if (o.bufferEnergyScale !== undefined) k.bufferEnergyPjPerByte *= o.bufferEnergyScale;
-    if (o.staticPowerScale !== undefined) k.staticPowerMw *= o.staticPowerScale;
-  }
-  if (o.dramChannelGBps !== undefined) doc.dram.channelBandwidthGBps = o.dramChannelGBps;
-  return doc;
-}
-
 export interface UnitResult {
   scenarioId: number;
   scenario: string;
@@ -159,8 +134,7 @@ const cpuMs = () => {
 
 /** Schedules, estimates and simulates one unit. */
 export async function runUnit(u: ReproUnit): Promise<UnitResult> {
-  const json = readJsonFile(u.packageFile);
-  const inputs = { scenario: loadScenario(u.scenarioFile), pkg: parsePackage(u.packageFile, u.overrides ? applyOverrides(json, u.overrides) : json) };
+  const inputs = { scenario: loadScenario(u.scenarioFile), pkg: loadPackageWith(u.packageFile, u.overrides) };
   const t0 = cpuMs();
   const schedule = makeSchedule(inputs, {
     strategy: u.strategy, seed: u.seed, objective: u.objective, enforceSlo: u.enforceSlo,

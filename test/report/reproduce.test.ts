@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as fs from 'fs';
-import { applyOverrides, PAPER, runUnit, scarAverages, scarUnits, DEFAULT_REPRO, windowBreakdown } from '../../sim/report/reproduce';
+import { applyOverrides } from '../../sim/input/overrides';
+import { PAPER, runUnit, scarAverages, scarUnits, DEFAULT_REPRO, windowBreakdown } from '../../sim/report/reproduce';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -86,7 +87,7 @@ describe('SCAR reproduction: units', () => {
 
   test('package overrides change only what they name', () => {
     const json = { kinds: { ws: { peRows: 64, peCols: 64, macEnergyPj: 0.5, bufferEnergyPjPerByte: 2, staticPowerMw: 100 } }, dram: { channelBandwidthGBps: 64 } };
-    expect(applyOverrides(json, { dramChannelGBps: 8, peArray: [32, 128], staticPowerScale: 0.5 })).toEqual({
+    expect(applyOverrides(json, { dramChannelGBps: 8, peArray: [32, 128], staticPowerScale: 0.5 }, (k, d) => { throw new Error(`${k}: ${d}`); })).toEqual({
       kinds: { ws: { peRows: 32, peCols: 128, macEnergyPj: 0.5, bufferEnergyPjPerByte: 2, staticPowerMw: 50 } }, dram: { channelBandwidthGBps: 8 },
     });
     expect(json.kinds.ws.peRows).toBe(64); // the input is not modified
