@@ -1,6 +1,7 @@
 /** Output files are written whole or not at all: to a temporary file, then renamed. */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ensureOutputDir } from '../trace/file';
 import { registerTemp, releaseTemp } from './temps';
 
 export function tempPathFor(file: string): string {
@@ -31,8 +32,7 @@ export function writeFileAtomic(file: string, text: string): void {
   const dir = path.dirname(path.resolve(file));
   const tmp = tempPathFor(file);
   try {
-    // Checked first: Node's recursive mkdir never returns on some pseudo file systems (/proc).
-    if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true });
+    ensureOutputDir(dir);
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
     registerTemp(tmp);
     fs.writeFileSync(tmp, text);

@@ -69,6 +69,9 @@ function warn(warnings: readonly string[]): void {
 function jobsOption(jobs: number | undefined): number {
   if (jobs === undefined) return defaultJobs();
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive integer, got ${jobs}`);
+  // Each worker thread holds its own copy of the simulator (about 100 MB): bounded.
+  const why = rangeViolation('cli.jobs', jobs);
+  if (why) throw new UsageError(`--jobs ${why}`);
   return jobs;
 }
 
@@ -90,13 +93,13 @@ function scheduleOptions(args: Common & SchedArgs): ScheduleOptions {
   };
 }
 
-function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extra: Record<string, unknown>): void {
+function printEvaluation(args: Common & { jobTable?: boolean }, ev: Evaluation, extra: Record<string, unknown>): void {
   const c = ev.comparison;
   const eventsPerSec = ev.sim.events / Math.max(ev.wallMs / 1000, 1e-9);
   const done = modelCompletions(ev.program, ev.estimate.jobs, ev.sim.jobs);
   if (args.json) {
     const { rows, ...totals } = c;
-    out(JSON.stringify({ ...extra, ...totals, models: done, simWallMs: ev.wallMs, eventsPerSecond: Math.round(eventsPerSec), ...(args.jobs ? { rows } : {}) }, null, 2));
+    out(JSON.stringify({ ...extra, ...totals, models: done, simWallMs: ev.wallMs, eventsPerSecond: Math.round(eventsPerSec), ...(args.jobTable ? { rows } : {}) }, null, 2));
     return;
   }
   const p = ev.program.pkg;
@@ -116,14 +119,14 @@ function printEvaluation(args: Common & { jobs?: boolean }, ev: Evaluation, extr
     out('');
     out(completionsText(done));
   }
-  if (args.jobs) {
+  if (args.jobTable) {
     out('');
     out(jobsText(c));
   }
   for (const [k, v] of Object.entries(extra)) if (k !== 'strategy' && v) out(`${k}: ${v}`);
 }
 
-async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobs: boolean; fingerprint: boolean }) {
+async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobTable: boolean; fingerprint: boolean }) {
   const inputs = loadInputs(args.scenario, args.package);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
@@ -134,7 +137,7 @@ async function cmdRun(args: Common & SchedArgs & { scenario: string; package: st
   printEvaluation(args, ev, { strategy: args.strategy, schedule: args.scheduleOut, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
-async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobs: boolean; fingerprint: boolean }) {
+async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobTable: boolean; fingerprint: boolean }) {
   const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
   const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, ctx), { fingerprint: args.fingerprint });
   printEvaluation(args, ev, { strategy: schedule.strategy, trace: args.trace, chromeTrace: args.chromeTrace });
@@ -263,7 +266,7 @@ export function buildCli(argv: string[]): Argv {
       .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
       .option('chrome-trace', { type: 'string', describe: 'write a Chrome JSON trace' })
       .option('trace-packets', { type: 'boolean', default: false, describe: 'also a slice per run of back-to-back packets on every NoP link and DRAM channel (larger, slower)' })
-      .option('jobs', { type: 'boolean', default: false, describe: 'also print every job' })
+      .option('job-table', { type: 'boolean', default: false, describe: 'also print every job (per-job analytical vs simulated)' })
       .option('fingerprint', { type: 'boolean', default: false, describe: 'also hash the simulator\'s event sequence (catches any change of behaviour; slower)' });
   return yargs(argv)
     .scriptName('mcmsim')

@@ -84,6 +84,7 @@ export const RANGES = {
   'cli.micro-batches': { min: 1, max: 1024, int: true, unit: 'micro-batches' },
   'cli.population': { min: 1, max: 10_000, int: true, unit: 'placements' },
   'cli.generations': { min: 1, max: 100_000, int: true, unit: 'generations' },
+  'cli.jobs': { min: 1, max: 256, int: true, unit: 'worker threads' },
 } as const satisfies Record<string, Range>;
 
 export type RangeKey = keyof typeof RANGES;

@@ -13,7 +13,8 @@ import { loadPackage } from './package';
 import { loadPackageWith, OVERRIDE_KEYS, PackageOverrides } from './overrides';
 import { ScarOptions } from '../sched/scar/scar';
 
-const STRATEGY_NAMES = ['scar', 'greedy', 'exhaustive'] as const;
+// The strategies of sim/pipeline.ts (kept here: inputs do not import the pipeline; a test checks they agree).
+export const STRATEGY_NAMES = ['scar', 'greedy', 'exhaustive', 'standalone'] as const;
 
 export interface SweepUnit {
   /** Identity of the unit in results files (resume, merge): everything that determines its result. */

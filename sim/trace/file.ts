@@ -13,6 +13,20 @@ import * as path from 'path';
 import { randomBytes } from 'crypto';
 
 /** Told of each temporary file before it is created and after it is gone (the CLI's cleanup on signals, sim/cli/temps.ts). */
+/**
+ * Makes an output file's folder when only its last level is missing (e.g. traces/out in a fresh
+ * clone); a deeper missing path is an ENOENT error, so a mistyped path creates no folders, and
+ * no recursive mkdir runs (it never returns on some pseudo file systems, e.g. under /proc).
+ */
+export function ensureOutputDir(dir: string): void {
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a folder, ${dir}`), { code: 'ENOTDIR', syscall: 'mkdir', path: dir });
+    return;
+  }
+  if (!fs.existsSync(path.dirname(dir))) throw Object.assign(new Error(`ENOENT: no such folder, ${path.dirname(dir)}`), { code: 'ENOENT', syscall: 'mkdir', path: path.dirname(dir) });
+  fs.mkdirSync(dir);
+}
+
 export const tempFileHooks: { created?: (tmpPath: string) => void; removed?: (tmpPath: string) => void } = {};
 
 const openTemps = new Set<string>();
@@ -41,7 +55,7 @@ export class AtomicFile {
     this.path = path.resolve(outPath);
     const dir = path.dirname(this.path);
     // Errors stay Node's errno errors (code, syscall, path): the CLI reports them as user errors.
-    fs.mkdirSync(dir, { recursive: true });
+    ensureOutputDir(dir);
     fs.accessSync(dir, fs.constants.W_OK);
     this.tmpPath = path.join(dir, `.${path.basename(this.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   }

@@ -3,25 +3,15 @@
  * a trace file found later can be traced back to its inputs. The schedule is identified by a
  * hash of its jobs (the same schedule gives the same hash wherever it is stored).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { createHash } from 'crypto';
 import { Program } from '../cost/program';
 import { Schedule } from '../input/types';
 import { Args } from './timeline';
+import { VERSION } from '../root';
 
-let version: string | null = null;
-
-/** mcmsim's version from package.json (read once). */
+/** mcmsim's version (package.json, found from the repository root, so dist/ builds know it too). */
 export function mcmsimVersion(): string {
-  if (version === null) {
-    try {
-      version = String(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).version);
-    } catch {
-      version = 'unknown';
-    }
-  }
-  return version;
+  return VERSION;
 }
 
 /** First 16 hex digits of the SHA-256 of the schedule's jobs (layer, chiplet, samples, window). */

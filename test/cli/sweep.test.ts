@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { inShard, mergeSweep, resolveShard, runSweep } from '../../sim/cli/sweep';
-import { loadSweep } from '../../sim/input/sweep';
+import { loadSweep, STRATEGY_NAMES } from '../../sim/input/sweep';
+import { STRATEGIES } from '../../sim/pipeline';
 import { edgeChannels } from '../../sim/input/overrides';
 import { InputError } from '../../sim/input/errors';
 import { spawn } from 'child_process';
@@ -21,6 +22,10 @@ function spec(name: string, extra: object = {}): string {
 }
 
 const GRID = { strategies: ['scar', 'greedy'], overrides: { nopBandwidthGBps: [25, 100], bufferBytes: [65536, 1048576] } };
+
+test('a sweep spec may name every strategy the CLI has', () => {
+  expect([...STRATEGY_NAMES].sort()).toEqual([...STRATEGIES].sort());
+});
 
 describe('sweep: sharding', () => {
   test('--shard I/N, else the Slurm array task (id - min of count), else everything', () => {

@@ -10,8 +10,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as protobuf from 'protobufjs';
 import { InputError } from '../errors';
+import { ROOT } from '../../root';
 
-export const ONNX_SUBSET_PROTO = path.resolve(__dirname, 'onnx_subset.proto');
+// From the repository root, so the compiled CLI (dist/) finds the schema too.
+export const ONNX_SUBSET_PROTO = path.join(ROOT, 'sim/input/onnx/onnx_subset.proto');
 
 /** Protobuf messages cannot exceed 2 GiB; bigger models keep their weights in external files. */
 export const MAX_ONNX_FILE_BYTES = 2 ** 31;
@@ -113,9 +115,10 @@ export function decodeOnnx(file: string, buf: Buffer): OnnxModel {
   if (buf.length === 0) throw new InputError(file, '', 'empty file, expected an ONNX model');
   const head = buf.subarray(0, 64).toString('latin1').trimStart();
   if (head.startsWith('{') || head.startsWith('[')) throw new InputError(file, '', 'this is a JSON file, expected an ONNX model (binary protobuf)');
+  const modelType = onnxModelType(); // outside the try: a missing schema is our fault, not the file's
   let m: Msg;
   try {
-    m = onnxModelType().decode(buf);
+    m = modelType.decode(buf);
   } catch (e) {
     // protobufjs messages hold no file bytes ("index out of range: 12 + 10 > 16").
     const why = String((e as Error).message).split('\n')[0].slice(0, 120);

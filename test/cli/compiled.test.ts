@@ -1,0 +1,38 @@
+/**
+ * The compiled CLI (dist/, built by `npm ci` and `npm test`) as a user runs it: README's "bring
+ * your own model" two commands, and the run's metadata in the trace. dist/ finds its data files
+ * (the ONNX subset schema, package.json) from the repository root, not from its own folder.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'dist/sim/cli/main.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-dist-'));
+const node = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: tmp });
+
+test('import onnx, then run the imported model, with the version in the trace', () => {
+  const w = path.join(tmp, 'local/r50.json');
+  const s = path.join(tmp, 'local/scenario.json');
+  const imp = node('import', 'onnx', path.join(ROOT, 'test/fixtures/onnx/resnet50.onnx'), '--out', w, '--scenario-out', s, '--batch', '2', '--quiet');
+  expect(imp.stderr).toBe('');
+  expect(imp.status).toBe(0);
+  // ResNet-50: 4.089 GMACs per sample (published 4.09 G), as the in-process importer gives.
+  const layers = JSON.parse(fs.readFileSync(w, 'utf8')).layers as unknown[];
+  expect(layers.length).toBe(72);
+  const trace = path.join(tmp, 'run.json');
+  const run = node('run', '--scenario', s, '--package', path.join(ROOT, 'models/packages/het_3x3.json'), '--no-trace', '--chrome-trace', trace, '--quiet');
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  expect(fs.readFileSync(trace, 'utf8')).toContain(`"mcmsim_version":"${version}"`);
+}, 60_000);
+
+test('an output folder two levels deep that does not exist is an error, and nothing is created', () => {
+  const r = node('run', '--no-trace', '--schedule-out', path.join(tmp, 'no/such/s.json'), '--quiet');
+  expect(r.status).toBe(2);
+  expect(r.stderr).toBe(`mcmsim: error: ${path.join(tmp, 'no/such/s.json')}: cannot write (no such folder, ENOENT)\n`);
+  expect(fs.existsSync(path.join(tmp, 'no'))).toBe(false);
+}, 60_000);
