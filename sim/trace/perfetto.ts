@@ -88,6 +88,8 @@ export class PerfettoSink extends TimelineSink {
   private readonly w = protobuf.Writer.create();
   private first = true;
   private readonly names = new Map<string, number>();
+  /** Interned id of each name key (Out.nameKey), 0 while not interned yet. */
+  private iidOfKey = new Int32Array(0);
   private readonly argNames = new Map<string, number>();
   private newNames: string[] = [];
   private newArgNames: string[] = [];
@@ -132,9 +134,9 @@ export class PerfettoSink extends TimelineSink {
 
   protected beginSlice(
     t: ThreadTrack, name: string, tsNs: number, _endNs: number, args: Args | null,
-    flowsOut: readonly number[], flowsIn: readonly number[],
+    flowsOut: readonly number[], flowsIn: readonly number[], nameKey: number,
   ): void {
-    const iid = this.iid(name);
+    const iid = this.keyedIid(name, nameKey);
     const aiids = args ? this.argIids(args) : null;
     if (flowsOut.length === 0 && flowsIn.length === 0 && this.plainEvent(TYPE_SLICE_BEGIN, t.uuid, iid, tsNs, args, aiids)) return;
     const w = this.open(tsNs);
@@ -157,8 +159,8 @@ export class PerfettoSink extends TimelineSink {
     this.close(w.ldelim());
   }
 
-  protected instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null): void {
-    const iid = this.iid(name);
+  protected instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null, nameKey: number): void {
+    const iid = this.keyedIid(name, nameKey);
     const aiids = args ? this.argIids(args) : null;
     if (this.plainEvent(TYPE_INSTANT, t.uuid, iid, tsNs, args, aiids)) return;
     const w = this.open(tsNs);
@@ -278,6 +280,22 @@ export class PerfettoSink extends TimelineSink {
     if (direct) w.pos = p;
     else w.raw(b.subarray(p0, p));
     if (w.pos >= this.chunkBytes) this.flush();
+  }
+
+  /** iid(name) through an array when the name has a key (no string hashing per event). */
+  private keyedIid(name: string, key: number): number {
+    if (key < 0) return this.iid(name);
+    if (key >= this.iidOfKey.length) {
+      const grown = new Int32Array(Math.max(2 * this.iidOfKey.length, key + 1024));
+      grown.set(this.iidOfKey);
+      this.iidOfKey = grown;
+    }
+    let id = this.iidOfKey[key];
+    if (id === 0) {
+      id = this.iid(name);
+      this.iidOfKey[key] = id;
+    }
+    return id;
   }
 
   private iid(name: string): number {
