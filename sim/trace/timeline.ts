@@ -38,7 +38,8 @@
  * median job's compute time (so a single job shows), written when the watermark passes the
  * window and only when the value changes (cumulative energy: every 16th window and at the end).
  * Sources are exact: every packet's service interval and queueing delay at each resource (so
- * the sinks always ask for packet calls; packet *slices* are optional), each compute tile's
+ * the sinks always ask for packets, which the fabric appends to their packet log, packetlog.ts,
+ * replayed in one loop before each other call; packet *slices* are optional), each compute tile's
  * share of its job's dynamic energy and its PE utilisation, each tile slot's hold time.
  * Energy uses the same formulas and constants as cost/energy.ts, so the power counters
  * integrate to the simulator's energy and the cumulative counters end at its totals.
@@ -217,9 +218,11 @@ interface ChipState {
   slots: number[];
   /** Zero-length compute tiles whose place (at their job's end or not) is known later. */
   deferred: Out[];
-  /** Queueing delay per resource of packets of this chiplet's job since its last load ended. */
+  /** Queueing delay per resource of packets of this chiplet's job since its last load ended (a row of TimelineSink.queuedPs). */
   queuedPs: Float64Array;
   touched: number[];
+  /** Where this chiplet's row starts in TimelineSink.queuedPs. */
+  queuedRow: number;
 }
 
 /** Name keys of the fixed slice names; "wait load (<resource r>)" is KEY_WAIT_LOAD_AT + r. */
@@ -270,6 +273,9 @@ export abstract class TimelineSink implements TraceSink {
   private jobEndPs = new Float64Array(0);
   /** Chiplet of each job (the packet path reads it millions of times). */
   private jobChiplet = new Int32Array(0);
+  /** Per chiplet and resource (row chiplet * resources): ChipState.queuedPs of every chiplet in one array. */
+  private queuedPs = new Float64Array(0);
+  private queuedRow = new Int32Array(0);
   private windowLeft = new Int32Array(0);
   private windowOpenPs = new Float64Array(0);
   private openWindow = 0;
@@ -473,6 +479,8 @@ export abstract class TimelineSink implements TraceSink {
       const w = sums.widthPs;
       const chips = this.chips;
       const jobChiplet = this.jobChiplet;
+      const queued = this.queuedPs;
+      const queuedRow = this.queuedRow;
       let lo = 0;
       let hi = -1;
       // Row of window [lo, hi) in the sums' window-major array (valid until the ring grows).
@@ -497,9 +505,10 @@ export abstract class TimelineSink implements TraceSink {
           sd = sums.rows;
         }
         if (startPs > arrivePs) {
-          const st = chips[jobChiplet[d[i + 1]]];
-          if (st.queuedPs[r] === 0) st.touched.push(r);
-          st.queuedPs[r] += startPs - arrivePs;
+          const c = jobChiplet[d[i + 1]];
+          const q = queuedRow[c] + r;
+          if (queued[q] === 0) chips[c].touched.push(r);
+          queued[q] += startPs - arrivePs;
         }
       }
     } catch (e) {
@@ -626,6 +635,9 @@ export abstract class TimelineSink implements TraceSink {
     }
 
     // Chiplets.
+    this.queuedPs = new Float64Array(n * nRes);
+    this.queuedRow = new Int32Array(n);
+    for (let c = 0; c < n; c++) this.queuedRow[c] = c * nRes;
     const util: CounterTrack[] = [];
     const bufs: CounterTrack[] = [];
     for (const ch of pkg.chiplets) {
@@ -639,7 +651,7 @@ export abstract class TimelineSink implements TraceSink {
       bufs.push(this.newCounter(p, `${ch.id} buffer`, 'bytes', 'buffer', 'Bytes held in the tile slots (largest tile working set per occupied slot), averaged per window.'));
       this.chips.push({
         lastEndPs: 0, job: -1, jobStartPs: 0, position: 0, waitOpen: false, jobsLeft: 0, lastComputeEndPs: 0, lastLoadEndPs: 0, runFirst: 0, runStartPs: 0, runTiles: 0,
-        loads: [], slots: [], deferred: [], queuedPs: new Float64Array(nRes), touched: [],
+        loads: [], slots: [], deferred: [], queuedPs: this.queuedPs.subarray(ch.index * nRes, (ch.index + 1) * nRes), touched: [], queuedRow: ch.index * nRes,
       });
     }
     for (const j of jobs) this.chips[j.chiplet].jobsLeft++;
