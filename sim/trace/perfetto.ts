@@ -170,6 +170,10 @@ export class PerfettoSink extends TimelineSink {
   }
 
   protected counter(c: CounterTrack, tsNs: number, value: number): void {
+    if (this.handLaid && !this.first && !this.newNames.length && !this.newArgNames.length && !this.newStrings.length) {
+      this.plainCounter(c.uuid, tsNs, value);
+      return;
+    }
     const w = this.open(tsNs);
     w.uint32(P_TRACK_EVENT).fork().uint32(E_TYPE).uint32(TYPE_COUNTER).uint32(E_TRACK_UUID).uint32(c.uuid).uint32(E_DOUBLE_VALUE).double(value);
     this.close(w.ldelim());
@@ -239,9 +243,7 @@ export class PerfettoSink extends TimelineSink {
         p = putVarint(b, p, v);
       } else {
         b[p++] = A_DOUBLE;
-        this.f64View.setFloat64(0, v, true);
-        b.set(this.f64Bytes, p);
-        p += 8;
+        p = this.putDouble(b, p, v);
       }
     }
     w.pos = p;
@@ -296,6 +298,52 @@ export class PerfettoSink extends TimelineSink {
       this.iidOfKey[key] = id;
     }
     return id;
+  }
+
+  /** A counter sample laid out byte by byte (the bytes of counter()'s Writer calls). */
+  private plainCounter(uuid: number, tsNs: number, value: number): void {
+    const w = this.w;
+    const direct = w.buf.length - w.pos >= 40;
+    const b = direct ? w.buf : this.scratchBytes;
+    const inner = 2 + 1 + varintSize(uuid) + 2 + 8;
+    const body = 1 + varintSize(tsNs) + 4 + 2 + inner;
+    const p0 = direct ? w.pos : 0;
+    let p = p0;
+    b[p++] = T_TRACE_PACKET;
+    p = putVarint(b, p, body);
+    b[p++] = P_TIMESTAMP;
+    p = putVarint(b, p, tsNs);
+    b[p++] = P_SEQ_ID;
+    b[p++] = SEQUENCE_ID;
+    b[p++] = P_SEQ_FLAGS;
+    b[p++] = SEQ_NEEDS_INCREMENTAL_STATE;
+    b[p++] = P_TRACK_EVENT;
+    b[p++] = inner;
+    b[p++] = E_TYPE;
+    b[p++] = TYPE_COUNTER;
+    b[p++] = E_TRACK_UUID;
+    p = putVarint(b, p, uuid);
+    b[p++] = (E_DOUBLE_VALUE & 0x7f) | 0x80; // tag 353 as a two-byte varint
+    b[p++] = E_DOUBLE_VALUE >> 7;
+    p = this.putDouble(b, p, value);
+    if (direct) w.pos = p;
+    else w.raw(b.subarray(p0, p));
+    if (w.pos >= this.chunkBytes) this.flush();
+  }
+
+  /** A double's 8 bytes, little-endian (protobuf's fixed64), copied one by one (no typed-array set call for 8 bytes). */
+  private putDouble(b: Uint8Array, p: number, v: number): number {
+    this.f64View.setFloat64(0, v, true);
+    const f = this.f64Bytes;
+    b[p] = f[0];
+    b[p + 1] = f[1];
+    b[p + 2] = f[2];
+    b[p + 3] = f[3];
+    b[p + 4] = f[4];
+    b[p + 5] = f[5];
+    b[p + 6] = f[6];
+    b[p + 7] = f[7];
+    return p + 8;
   }
 
   private iid(name: string): number {
@@ -388,6 +436,9 @@ export class PerfettoSink extends TimelineSink {
 
 /** Bytes of a base-128 varint of a non-negative integer (up to 2^53). */
 function varintSize(v: number): number {
+  if (v < 128) return 1;
+  if (v < 16384) return 2;
+  if (v < 2097152) return 3;
   let n = 1;
   while (v >= 128) {
     v = Math.floor(v / 128);
@@ -397,6 +448,20 @@ function varintSize(v: number): number {
 }
 
 function putVarint(b: Uint8Array, p: number, v: number): number {
+  if (v < 128) {
+    b[p] = v;
+    return p + 1;
+  }
+  if (v < 4294967296) {
+    // Below 2^32: unsigned shifts, no float division.
+    let u = v >>> 0;
+    while (u >= 128) {
+      b[p++] = (u & 127) | 128;
+      u >>>= 7;
+    }
+    b[p++] = u;
+    return p;
+  }
   while (v >= 128) {
     b[p++] = (v % 128) | 128;
     v = Math.floor(v / 128);
