@@ -94,6 +94,9 @@ export class PerfettoSink extends TimelineSink {
   private newNames: string[] = [];
   private newArgNames: string[] = [];
   private readonly aiids: number[] = [];
+  /** Per argument position: the last name (even) or string value (odd) interned there, and its id. */
+  private readonly lastArg: string[] = [];
+  private readonly lastArgId: number[] = [];
   private readonly scratchBytes = new Uint8Array(40);
   private readonly annSizes: number[] = [];
   // A double's 8 bytes, little-endian as protobuf's fixed64 wants.
@@ -360,22 +363,40 @@ export class PerfettoSink extends TimelineSink {
   private argIids(args: Args): number[] {
     const out = this.aiids;
     out.length = args.length;
+    // Events of one kind repeat their argument names (and often a string value) at the same
+    // position: a one-entry cache per position answers those without hashing the string.
+    const last = this.lastArg;
+    const lastId = this.lastArgId;
     for (let i = 0; i < args.length; i += 2) {
       const name = args[i] as string;
-      let id = this.argNames.get(name);
-      if (id === undefined) {
-        id = this.argNames.size + 1;
-        this.argNames.set(name, id);
-        this.newArgNames.push(name);
+      let id: number;
+      if (last[i] === name) id = lastId[i];
+      else {
+        let known = this.argNames.get(name);
+        if (known === undefined) {
+          known = this.argNames.size + 1;
+          this.argNames.set(name, known);
+          this.newArgNames.push(name);
+        }
+        id = known;
+        last[i] = name;
+        lastId[i] = id;
       }
       out[i] = id;
       const v = args[i + 1];
       if (typeof v === 'string') {
-        let sid = this.strings.get(v);
-        if (sid === undefined) {
-          sid = this.strings.size + 1;
-          this.strings.set(v, sid);
-          this.newStrings.push(v);
+        let sid: number;
+        if (last[i + 1] === v) sid = lastId[i + 1];
+        else {
+          let known = this.strings.get(v);
+          if (known === undefined) {
+            known = this.strings.size + 1;
+            this.strings.set(v, known);
+            this.newStrings.push(v);
+          }
+          sid = known;
+          last[i + 1] = v;
+          lastId[i + 1] = sid;
         }
         out[i + 1] = sid;
       }
