@@ -22,6 +22,7 @@
 import { Engine, EventTarget } from '../engine/engine';
 import { serviceTimePs, Topology } from '../cost/topology';
 import { TraceSink } from '../trace/sink';
+import { PacketLog } from '../trace/packetlog';
 
 /** Told when a transfer has delivered its last byte. */
 export interface TransferDone {
@@ -101,6 +102,8 @@ export class Fabric implements EventTarget {
   private readonly packetBytes: number;
   private readonly xferPool: Xfer[] = [];
   private readonly packetPool: Packet[] = [];
+  /** The sink's packet log (an append per packet instead of a call). */
+  private readonly log: PacketLog | null;
 
   constructor(
     private readonly engine: Engine,
@@ -121,6 +124,8 @@ export class Fabric implements EventTarget {
     this.fullPacketPs = new Float64Array(topology.resources.map((r) => serviceTimePs(this.packetBytes, r.bandwidthGBps)));
     this.latencyPs = new Float64Array(topology.resources.map((r) => r.latencyPs));
     if (sink && !sink.wantsPackets) this.sink = null;
+    this.log = this.sink?.packetLog ?? null;
+    if (this.log) this.sink = null;
   }
 
   /** Serves resource r with `server` instead of the built-in FIFO. */
@@ -235,7 +240,8 @@ export class Fabric implements EventTarget {
 
   private forward(p: Packet, r: number, now: number, start: number, end: number, inject: boolean): void {
     const x = p.xfer!;
-    if (this.sink) this.sink.packet(r, x.job, now, start, end, p.bytes);
+    if (this.log !== null) this.log.add(r, x.job, now, start, end, p.bytes);
+    else if (this.sink !== null) this.sink.packet(r, x.job, now, start, end, p.bytes);
     // The source sends its next packet when the first resource is free for it.
     if (inject && p.hop === 0 && x.bytesLeft > 0) this.engine.at(end, this, INJECT, x);
     p.hop++;

@@ -88,10 +88,15 @@ export class PerfettoSink extends TimelineSink {
   private readonly w = protobuf.Writer.create();
   private first = true;
   private readonly names = new Map<string, number>();
+  /** Interned id of each name key (Out.nameKey), 0 while not interned yet. */
+  private iidOfKey = new Int32Array(0);
   private readonly argNames = new Map<string, number>();
   private newNames: string[] = [];
   private newArgNames: string[] = [];
   private readonly aiids: number[] = [];
+  /** Per argument position: the last name (even) or string value (odd) interned there, and its id. */
+  private readonly lastArg: string[] = [];
+  private readonly lastArgId: number[] = [];
   private readonly scratchBytes = new Uint8Array(40);
   private readonly annSizes: number[] = [];
   // A double's 8 bytes, little-endian as protobuf's fixed64 wants.
@@ -132,9 +137,9 @@ export class PerfettoSink extends TimelineSink {
 
   protected beginSlice(
     t: ThreadTrack, name: string, tsNs: number, _endNs: number, args: Args | null,
-    flowsOut: readonly number[], flowsIn: readonly number[],
+    flowsOut: readonly number[], flowsIn: readonly number[], nameKey: number,
   ): void {
-    const iid = this.iid(name);
+    const iid = this.keyedIid(name, nameKey);
     const aiids = args ? this.argIids(args) : null;
     if (flowsOut.length === 0 && flowsIn.length === 0 && this.plainEvent(TYPE_SLICE_BEGIN, t.uuid, iid, tsNs, args, aiids)) return;
     const w = this.open(tsNs);
@@ -157,8 +162,8 @@ export class PerfettoSink extends TimelineSink {
     this.close(w.ldelim());
   }
 
-  protected instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null): void {
-    const iid = this.iid(name);
+  protected instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null, nameKey: number): void {
+    const iid = this.keyedIid(name, nameKey);
     const aiids = args ? this.argIids(args) : null;
     if (this.plainEvent(TYPE_INSTANT, t.uuid, iid, tsNs, args, aiids)) return;
     const w = this.open(tsNs);
@@ -168,6 +173,10 @@ export class PerfettoSink extends TimelineSink {
   }
 
   protected counter(c: CounterTrack, tsNs: number, value: number): void {
+    if (this.handLaid && !this.first && !this.newNames.length && !this.newArgNames.length && !this.newStrings.length) {
+      this.plainCounter(c.uuid, tsNs, value);
+      return;
+    }
     const w = this.open(tsNs);
     w.uint32(P_TRACK_EVENT).fork().uint32(E_TYPE).uint32(TYPE_COUNTER).uint32(E_TRACK_UUID).uint32(c.uuid).uint32(E_DOUBLE_VALUE).double(value);
     this.close(w.ldelim());
@@ -237,9 +246,7 @@ export class PerfettoSink extends TimelineSink {
         p = putVarint(b, p, v);
       } else {
         b[p++] = A_DOUBLE;
-        this.f64View.setFloat64(0, v, true);
-        b.set(this.f64Bytes, p);
-        p += 8;
+        p = this.putDouble(b, p, v);
       }
     }
     w.pos = p;
@@ -280,6 +287,68 @@ export class PerfettoSink extends TimelineSink {
     if (w.pos >= this.chunkBytes) this.flush();
   }
 
+  /** iid(name) through an array when the name has a key (no string hashing per event). */
+  private keyedIid(name: string, key: number): number {
+    if (key < 0) return this.iid(name);
+    if (key >= this.iidOfKey.length) {
+      const grown = new Int32Array(Math.max(2 * this.iidOfKey.length, key + 1024));
+      grown.set(this.iidOfKey);
+      this.iidOfKey = grown;
+    }
+    let id = this.iidOfKey[key];
+    if (id === 0) {
+      id = this.iid(name);
+      this.iidOfKey[key] = id;
+    }
+    return id;
+  }
+
+  /** A counter sample laid out byte by byte (the bytes of counter()'s Writer calls). */
+  private plainCounter(uuid: number, tsNs: number, value: number): void {
+    const w = this.w;
+    const direct = w.buf.length - w.pos >= 40;
+    const b = direct ? w.buf : this.scratchBytes;
+    const inner = 2 + 1 + varintSize(uuid) + 2 + 8;
+    const body = 1 + varintSize(tsNs) + 4 + 2 + inner;
+    const p0 = direct ? w.pos : 0;
+    let p = p0;
+    b[p++] = T_TRACE_PACKET;
+    p = putVarint(b, p, body);
+    b[p++] = P_TIMESTAMP;
+    p = putVarint(b, p, tsNs);
+    b[p++] = P_SEQ_ID;
+    b[p++] = SEQUENCE_ID;
+    b[p++] = P_SEQ_FLAGS;
+    b[p++] = SEQ_NEEDS_INCREMENTAL_STATE;
+    b[p++] = P_TRACK_EVENT;
+    b[p++] = inner;
+    b[p++] = E_TYPE;
+    b[p++] = TYPE_COUNTER;
+    b[p++] = E_TRACK_UUID;
+    p = putVarint(b, p, uuid);
+    b[p++] = (E_DOUBLE_VALUE & 0x7f) | 0x80; // tag 353 as a two-byte varint
+    b[p++] = E_DOUBLE_VALUE >> 7;
+    p = this.putDouble(b, p, value);
+    if (direct) w.pos = p;
+    else w.raw(b.subarray(p0, p));
+    if (w.pos >= this.chunkBytes) this.flush();
+  }
+
+  /** A double's 8 bytes, little-endian (protobuf's fixed64), copied one by one (no typed-array set call for 8 bytes). */
+  private putDouble(b: Uint8Array, p: number, v: number): number {
+    this.f64View.setFloat64(0, v, true);
+    const f = this.f64Bytes;
+    b[p] = f[0];
+    b[p + 1] = f[1];
+    b[p + 2] = f[2];
+    b[p + 3] = f[3];
+    b[p + 4] = f[4];
+    b[p + 5] = f[5];
+    b[p + 6] = f[6];
+    b[p + 7] = f[7];
+    return p + 8;
+  }
+
   private iid(name: string): number {
     let id = this.names.get(name);
     if (id === undefined) {
@@ -294,22 +363,40 @@ export class PerfettoSink extends TimelineSink {
   private argIids(args: Args): number[] {
     const out = this.aiids;
     out.length = args.length;
+    // Events of one kind repeat their argument names (and often a string value) at the same
+    // position: a one-entry cache per position answers those without hashing the string.
+    const last = this.lastArg;
+    const lastId = this.lastArgId;
     for (let i = 0; i < args.length; i += 2) {
       const name = args[i] as string;
-      let id = this.argNames.get(name);
-      if (id === undefined) {
-        id = this.argNames.size + 1;
-        this.argNames.set(name, id);
-        this.newArgNames.push(name);
+      let id: number;
+      if (last[i] === name) id = lastId[i];
+      else {
+        let known = this.argNames.get(name);
+        if (known === undefined) {
+          known = this.argNames.size + 1;
+          this.argNames.set(name, known);
+          this.newArgNames.push(name);
+        }
+        id = known;
+        last[i] = name;
+        lastId[i] = id;
       }
       out[i] = id;
       const v = args[i + 1];
       if (typeof v === 'string') {
-        let sid = this.strings.get(v);
-        if (sid === undefined) {
-          sid = this.strings.size + 1;
-          this.strings.set(v, sid);
-          this.newStrings.push(v);
+        let sid: number;
+        if (last[i + 1] === v) sid = lastId[i + 1];
+        else {
+          let known = this.strings.get(v);
+          if (known === undefined) {
+            known = this.strings.size + 1;
+            this.strings.set(v, known);
+            this.newStrings.push(v);
+          }
+          sid = known;
+          last[i + 1] = v;
+          lastId[i + 1] = sid;
         }
         out[i + 1] = sid;
       }
@@ -370,6 +457,9 @@ export class PerfettoSink extends TimelineSink {
 
 /** Bytes of a base-128 varint of a non-negative integer (up to 2^53). */
 function varintSize(v: number): number {
+  if (v < 128) return 1;
+  if (v < 16384) return 2;
+  if (v < 2097152) return 3;
   let n = 1;
   while (v >= 128) {
     v = Math.floor(v / 128);
@@ -379,6 +469,20 @@ function varintSize(v: number): number {
 }
 
 function putVarint(b: Uint8Array, p: number, v: number): number {
+  if (v < 128) {
+    b[p] = v;
+    return p + 1;
+  }
+  if (v < 4294967296) {
+    // Below 2^32: unsigned shifts, no float division.
+    let u = v >>> 0;
+    while (u >= 128) {
+      b[p++] = (u & 127) | 128;
+      u >>>= 7;
+    }
+    b[p++] = u;
+    return p;
+  }
   while (v >= 128) {
     b[p++] = (v % 128) | 128;
     v = Math.floor(v / 128);

@@ -60,6 +60,8 @@ export class ReorderBuffer<T extends TimedEvent> {
   private count = 0;
   private limitNs = 0;
   private keys = new Float64Array(256);
+  /** A bucket's events while sort() writes them back in order (grows to the largest bucket). */
+  private readonly scratch: T[] = [];
   /** Largest number of events held at once (for the memory check in the bench). */
   peak = 0;
 
@@ -114,7 +116,7 @@ export class ReorderBuffer<T extends TimedEvent> {
     for (let i = 0; i < n; i++) out(sorted[i]);
     this.count -= n;
     if (n === sorted.length) this.buckets.delete(b);
-    else this.buckets.set(b, sorted.slice(n));
+    else if (n > 0) sorted.splice(0, n);
   }
 
   /**
@@ -132,9 +134,11 @@ export class ReorderBuffer<T extends TimedEvent> {
     const keys = this.keys.subarray(0, n);
     for (let i = 0; i < n; i++) keys[i] = list[i].key * POS_LIMIT + i;
     keys.sort();
-    const out = new Array<T>(n);
-    for (let j = 0; j < n; j++) out[j] = list[keys[j] % POS_LIMIT];
-    return out;
+    // Sorted in place (through a reused copy): no array allocated per bucket.
+    const copy = this.scratch;
+    for (let i = 0; i < n; i++) copy[i] = list[i];
+    for (let j = 0; j < n; j++) list[j] = copy[keys[j] % POS_LIMIT];
+    return list;
   }
 
   drainAll(out: (e: T) => void): void {

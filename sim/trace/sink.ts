@@ -6,6 +6,7 @@
 import { Package } from '../input/types';
 import { Topology } from '../cost/topology';
 import { Job } from '../cost/program';
+import { PacketLog } from './packetlog';
 
 export type Lane = 'load' | 'compute' | 'store';
 
@@ -20,6 +21,11 @@ export interface TraceMeta {
 export interface TraceSink {
   /** True if the sink wants one call per packet per resource (costly on big runs). */
   readonly wantsPackets: boolean;
+  /**
+   * When set (and wantsPackets), the fabric appends each packet here instead of calling
+   * packet(); the sink replays the log before handling any of its other calls.
+   */
+  readonly packetLog?: PacketLog | null;
   begin(meta: TraceMeta): void;
   /** A job starts on its chiplet now (lets a sink bound how far back later reports can reach). */
   jobStart?(jobIndex: number, startPs: number): void;

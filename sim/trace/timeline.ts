@@ -38,7 +38,8 @@
  * median job's compute time (so a single job shows), written when the watermark passes the
  * window and only when the value changes (cumulative energy: every 16th window and at the end).
  * Sources are exact: every packet's service interval and queueing delay at each resource (so
- * the sinks always ask for packet calls; packet *slices* are optional), each compute tile's
+ * the sinks always ask for packets, which the fabric appends to their packet log, packetlog.ts,
+ * replayed in one loop before each other call; packet *slices* are optional), each compute tile's
  * share of its job's dynamic energy and its PE utilisation, each tile slot's hold time.
  * Energy uses the same formulas and constants as cost/energy.ts, so the power counters
  * integrate to the simulator's energy and the cumulative counters end at its totals.
@@ -51,6 +52,7 @@ import { Lane, TraceMeta, TraceSink } from './sink';
 import { AtomicFile } from './file';
 import { beginRank, endRank, Ev, pairRank, pairRankAtParentEnd, POINT_RANK, ReorderBuffer, TimedEvent } from './reorder';
 import { WindowSums } from './windows';
+import { PACKET_FIELDS, PacketLog } from './packetlog';
 
 export type ArgValue = number | string;
 /** Arguments as a flat list: name, value, name, value ... (one array per event, no tuples). */
@@ -146,6 +148,8 @@ class Out implements TimedEvent {
   thread: ThreadTrack | null = null;
   counter: CounterTrack | null = null;
   name = '';
+  /** A number that always comes with this name (-1: none), so an encoder can intern it by array index. */
+  nameKey = -1;
   tsNs = 0;
   /** End of a slice (-1 while unknown: the END event follows later). */
   endNs = 0;
@@ -214,10 +218,18 @@ interface ChipState {
   slots: number[];
   /** Zero-length compute tiles whose place (at their job's end or not) is known later. */
   deferred: Out[];
-  /** Queueing delay per resource of packets of this chiplet's job since its last load ended. */
+  /** Queueing delay per resource of packets of this chiplet's job since its last load ended (a row of TimelineSink.queuedPs). */
   queuedPs: Float64Array;
   touched: number[];
+  /** Where this chiplet's row starts in TimelineSink.queuedPs. */
+  queuedRow: number;
 }
+
+/** Name keys of the fixed slice names; "wait load (<resource r>)" is KEY_WAIT_LOAD_AT + r. */
+const KEY_COMPUTE = 0;
+const KEY_WAIT_STORE = 1;
+const KEY_WAIT_LOAD = 2;
+const KEY_WAIT_LOAD_AT = 3;
 
 /** End rank of a begun slice that turned out to last less than 1 ns: after everything at its ns. */
 const ZERO_END_RANK = 13;
@@ -225,6 +237,8 @@ const ZERO_END_RANK = 13;
 export abstract class TimelineSink implements TraceSink {
   /** Always: counters come from exact per-packet busy and queueing times. */
   readonly wantsPackets = true;
+  /** The fabric appends packets here; replayPackets() hands them to packet() before any other call. */
+  readonly packetLog = new PacketLog(() => this.replayPackets());
   protected readonly chunkBytes: number;
   protected readonly file: AtomicFile;
   /** The format can bind a flow to a slice that has slices nested inside it. */
@@ -257,6 +271,11 @@ export abstract class TimelineSink implements TraceSink {
   private flowsOut: number[][] = [];
   private flowsIn: number[][] = [];
   private jobEndPs = new Float64Array(0);
+  /** Chiplet of each job (the packet path reads it millions of times). */
+  private jobChiplet = new Int32Array(0);
+  /** Per chiplet and resource (row chiplet * resources): ChipState.queuedPs of every chiplet in one array. */
+  private queuedPs = new Float64Array(0);
+  private queuedRow = new Int32Array(0);
   private windowLeft = new Int32Array(0);
   private windowOpenPs = new Float64Array(0);
   private openWindow = 0;
@@ -273,6 +292,10 @@ export abstract class TimelineSink implements TraceSink {
   private staticMw = 0;
   private readonly routeNames = new Map<readonly number[], string>();
   private readonly tileNames: string[] = [];
+  /** Name keys (Out.nameKey) of "tile N", of job names (jobKeyBase + index); constants below. */
+  private readonly tileKeys: number[] = [];
+  private jobKeyBase = 0;
+  private nextNameKey = 0;
   /** "wait load (<resource>)" per resource. */
   private waitLoadNames: string[] = [];
   private readonly tl: TileLoad = { weightBytes: 0, inputBytes: 0, outputBytes: 0 };
@@ -312,11 +335,11 @@ export abstract class TimelineSink implements TraceSink {
   /** A slice begins; endNs < 0 when its end is not known yet (endSlice will say). */
   protected abstract beginSlice(
     t: ThreadTrack, name: string, tsNs: number, endNs: number, args: Args | null,
-    flowsOut: readonly number[], flowsIn: readonly number[],
+    flowsOut: readonly number[], flowsIn: readonly number[], nameKey: number,
   ): void;
   /** `openEnded`: the slice began with endNs < 0; `args` (open-ended only) add to the slice's. */
   protected abstract endSlice(t: ThreadTrack, endNs: number, openEnded: boolean, args: Args | null): void;
-  protected abstract instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null): void;
+  protected abstract instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null, nameKey: number): void;
   protected abstract counter(c: CounterTrack, tsNs: number, value: number): void;
   /** Write everything still buffered; the file is committed right after. */
   protected abstract finishFile(run: Args): void;
@@ -336,6 +359,7 @@ export abstract class TimelineSink implements TraceSink {
   }
 
   jobStart(jobIndex: number, startPs: number): void {
+    if (this.packetLog.n > 0) this.replayPackets();
     if (this.error || !this.meta) return;
     try {
       const job = this.jobs[jobIndex];
@@ -357,6 +381,7 @@ export abstract class TimelineSink implements TraceSink {
   }
 
   job(jobIndex: number, startPs: number, endPs: number): void {
+    if (this.packetLog.n > 0) this.replayPackets();
     if (this.error || !this.meta) return;
     try {
       const job = this.jobs[jobIndex];
@@ -368,7 +393,7 @@ export abstract class TimelineSink implements TraceSink {
       const depth = this.nestDetail ? 1 : 0;
       const zeroJob = Math.floor(endPs / 1000) === Math.floor(startPs / 1000);
       this.closeCompute(job, st);
-      if (endPs > st.lastComputeEndPs) this.detail(st, this.peDetail[c], depth, 'wait store', st.lastComputeEndPs, endPs, null);
+      if (endPs > st.lastComputeEndPs) this.detail(st, this.peDetail[c], depth, 'wait store', st.lastComputeEndPs, endPs, null, KEY_WAIT_STORE);
       this.flushDeferred(st, zeroJob ? -1 : Math.floor(endPs / 1000));
       this.jobEnd(job, startPs, endPs, zeroJob);
       if (this.packetSlices) for (let r = 0; r < this.resources.length; r++) if (this.runJob[r] === jobIndex) this.closeRun(r);
@@ -387,6 +412,7 @@ export abstract class TimelineSink implements TraceSink {
   }
 
   tile(lane: Lane, jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void {
+    if (this.packetLog.n > 0) this.replayPackets();
     if (this.error || !this.meta) return;
     try {
       const job = this.jobs[jobIndex];
@@ -419,16 +445,72 @@ export abstract class TimelineSink implements TraceSink {
         if (bytes > 0 || endPs > startPs) {
           const args: ArgValue[] = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
           if (top >= 0) args.push('queued_on', this.resources[top].name, 'queued_ns', topPs / 1000);
-          this.laneSlice(this.loads[c], this.tileName(tile), startPs, endPs, args);
+          this.laneSlice(this.loads[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
         }
         this.sums.add(this.chipSeries(c) + 3, startPs, endPs, (endPs - startPs) * plan.tileBytes);
         st.slots.push(tile, endPs);
       } else {
         const args: ArgValue[] = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
-        this.laneSlice(this.stores[c], this.tileName(tile), startPs, endPs, args);
+        this.laneSlice(this.stores[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
         this.slotFree(job, st, tile, endPs);
       }
       if (this.buf.size >= this.advanceAtSize) this.advance();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Hands the logged packets to packet(), in the order the fabric reported them, and empties the log. */
+  private replayPackets(): void {
+    const log = this.packetLog;
+    const d = log.data;
+    const n = log.n;
+    log.n = 0;
+    if (this.packetSlices) {
+      for (let i = 0; i < n; i += PACKET_FIELDS) this.packet(d[i], d[i + 1], d[i + 2], d[i + 3], d[i + 4], d[i + 5]);
+      return;
+    }
+    if (this.error || !this.meta) return;
+    // packet() without packet slices, in one loop. Consecutive packets mostly fall in the same
+    // counter window: while one lies in [lo, hi) of window b (still open and held, as
+    // addPacket's fast path requires) it skips the division and the checks.
+    try {
+      const sums = this.sums;
+      const w = sums.widthPs;
+      const chips = this.chips;
+      const jobChiplet = this.jobChiplet;
+      const queued = this.queuedPs;
+      const queuedRow = this.queuedRow;
+      let lo = 0;
+      let hi = -1;
+      // Row of window [lo, hi) in the sums' window-major array (valid until the ring grows).
+      let row = 0;
+      let sd = sums.rows;
+      for (let i = 0; i < n; i += PACKET_FIELDS) {
+        const r = d[i];
+        const arrivePs = d[i + 2];
+        const startPs = d[i + 3];
+        const endPs = d[i + 4];
+        if (arrivePs >= lo && endPs <= hi) {
+          const k = row + 3 * r;
+          sd[k] += d[i + 5];
+          sd[k + 1] += endPs - startPs;
+          sd[k + 2] += startPs - arrivePs;
+        } else {
+          sums.addPacket(3 * r, arrivePs, startPs, endPs, d[i + 5]);
+          const b = Math.floor(arrivePs / w);
+          lo = b * w;
+          hi = sums.holds(b) ? lo + w : -1;
+          row = sums.rowOf(b);
+          sd = sums.rows;
+        }
+        if (startPs > arrivePs) {
+          const c = jobChiplet[d[i + 1]];
+          const q = queuedRow[c] + r;
+          if (queued[q] === 0) chips[c].touched.push(r);
+          queued[q] += startPs - arrivePs;
+        }
+      }
     } catch (e) {
       this.fail(e);
     }
@@ -439,7 +521,7 @@ export abstract class TimelineSink implements TraceSink {
     try {
       this.sums.addPacket(3 * resource, arrivePs, startPs, endPs, bytes);
       if (startPs > arrivePs) {
-        const st = this.chips[this.jobs[jobIndex].chiplet];
+        const st = this.chips[this.jobChiplet[jobIndex]];
         if (st.queuedPs[resource] === 0) st.touched.push(resource);
         st.queuedPs[resource] += startPs - arrivePs;
       }
@@ -464,6 +546,7 @@ export abstract class TimelineSink implements TraceSink {
   async end(makespanPs: number, fingerprint?: string): Promise<void> {
     if (this.error) throw this.error;
     if (this.finished) throw new Error('trace sink: end() called twice');
+    if (this.packetLog.n > 0) this.replayPackets();
     this.finished = true;
     try {
       if (!this.meta) throw new Error('trace sink: end() called before begin()');
@@ -500,6 +583,8 @@ export abstract class TimelineSink implements TraceSink {
     this.resources = topology.resources;
     const nRes = this.resources.length;
     this.waitLoadNames = this.resources.map((r) => `wait load (${r.name})`);
+    this.jobKeyBase = KEY_WAIT_LOAD_AT + nRes;
+    this.nextNameKey = this.jobKeyBase + jobs.length;
     this.nextTid = n + 100; // pids are 1..n+4; keep tids distinct from every pid
     const nWindows = jobs.reduce((m, j) => Math.max(m, j.window + 1), 1);
 
@@ -550,6 +635,9 @@ export abstract class TimelineSink implements TraceSink {
     }
 
     // Chiplets.
+    this.queuedPs = new Float64Array(n * nRes);
+    this.queuedRow = new Int32Array(n);
+    for (let c = 0; c < n; c++) this.queuedRow[c] = c * nRes;
     const util: CounterTrack[] = [];
     const bufs: CounterTrack[] = [];
     for (const ch of pkg.chiplets) {
@@ -563,7 +651,7 @@ export abstract class TimelineSink implements TraceSink {
       bufs.push(this.newCounter(p, `${ch.id} buffer`, 'bytes', 'buffer', 'Bytes held in the tile slots (largest tile working set per occupied slot), averaged per window.'));
       this.chips.push({
         lastEndPs: 0, job: -1, jobStartPs: 0, position: 0, waitOpen: false, jobsLeft: 0, lastComputeEndPs: 0, lastLoadEndPs: 0, runFirst: 0, runStartPs: 0, runTiles: 0,
-        loads: [], slots: [], deferred: [], queuedPs: new Float64Array(nRes), touched: [],
+        loads: [], slots: [], deferred: [], queuedPs: this.queuedPs.subarray(ch.index * nRes, (ch.index + 1) * nRes), touched: [], queuedRow: ch.index * nRes,
       });
     }
     for (const j of jobs) this.chips[j.chiplet].jobsLeft++;
@@ -613,6 +701,7 @@ export abstract class TimelineSink implements TraceSink {
       }
     });
     this.jobEndPs = new Float64Array(jobs.length).fill(-1);
+    this.jobChiplet = Int32Array.from(jobs, (j) => j.chiplet);
     this.windowLeft = new Int32Array(nWindows);
     for (const j of jobs) this.windowLeft[j.window]++;
     this.windowOpenPs = new Float64Array(nWindows).fill(NaN);
@@ -686,13 +775,14 @@ export abstract class TimelineSink implements TraceSink {
    */
   private slice(
     t: ThreadTrack, depth: number, name: string, startPs: number, endPs: number, args: Args | null,
-    flowsOut: readonly number[] = NONE, flowsIn: readonly number[] = NONE, parentEndNs = -1,
+    flowsOut: readonly number[] = NONE, flowsIn: readonly number[] = NONE, parentEndNs = -1, nameKey = -1,
   ): void {
     const s = Math.floor(startPs / 1000);
     const e = Math.floor(endPs / 1000);
     const zero = e <= s;
     const b = this.ev(zero ? Ev.PAIR : Ev.BEGIN, t, s, zero ? (s === parentEndNs ? pairRankAtParentEnd(depth) : pairRank(depth)) : beginRank(depth));
     b.name = name;
+    b.nameKey = nameKey;
     b.endNs = zero ? s : e;
     b.args = args;
     b.flowsOut = flowsOut;
@@ -728,6 +818,7 @@ export abstract class TimelineSink implements TraceSink {
     e.flowsOut = NONE;
     e.flowsIn = NONE;
     e.endNs = 0;
+    e.nameKey = -1;
     this.pool.push(e);
   }
 
@@ -735,17 +826,17 @@ export abstract class TimelineSink implements TraceSink {
     this.eventsWritten += e.kind === Ev.PAIR ? 2 : 1;
     switch (e.kind) {
       case Ev.BEGIN:
-        this.beginSlice(e.thread!, e.name, e.tsNs, e.endNs, e.args, e.flowsOut, e.flowsIn);
+        this.beginSlice(e.thread!, e.name, e.tsNs, e.endNs, e.args, e.flowsOut, e.flowsIn, e.nameKey);
         break;
       case Ev.END:
         this.endSlice(e.thread!, e.tsNs, e.endNs < 0, e.args);
         break;
       case Ev.PAIR:
-        this.beginSlice(e.thread!, e.name, e.tsNs, e.tsNs, e.args, e.flowsOut, e.flowsIn);
+        this.beginSlice(e.thread!, e.name, e.tsNs, e.tsNs, e.args, e.flowsOut, e.flowsIn, e.nameKey);
         this.endSlice(e.thread!, e.tsNs, false, null);
         break;
       case Ev.INSTANT:
-        this.instant(e.thread!, e.name, e.tsNs, e.args);
+        this.instant(e.thread!, e.name, e.tsNs, e.args, e.nameKey);
         break;
       case Ev.COUNTER:
         this.counter(e.counter!, e.tsNs, e.value);
@@ -776,6 +867,7 @@ export abstract class TimelineSink implements TraceSink {
     }
     const b = this.ev(Ev.BEGIN, this.pe[job.chiplet], Math.floor(startPs / 1000), beginRank(0));
     b.name = job.name;
+    b.nameKey = this.jobKeyBase + job.index;
     b.endNs = -1;
     b.args = a;
     b.flowsOut = this.flowsOut[job.index];
@@ -863,9 +955,10 @@ export abstract class TimelineSink implements TraceSink {
       this.closeCompute(job, st);
       const res = li < loads.length ? loads[li + 1] : -1;
       const name = res >= 0 ? this.waitLoadNames[res] : 'wait load';
+      const key = res >= 0 ? KEY_WAIT_LOAD_AT + res : KEY_WAIT_LOAD;
       const args: ArgValue[] = ['tile', tile];
       if (res >= 0) args.push('queued_on', this.resources[res].name, 'queued_ns', loads[li + 2] / 1000);
-      this.detail(st, t, depth, name, st.lastComputeEndPs, startPs, args);
+      this.detail(st, t, depth, name, st.lastComputeEndPs, startPs, args, key);
     }
     if (li < loads.length) loads.splice(0, li + 3);
     // Back-to-back tiles make one "compute" slice (their bounds follow from cyclesPerTile), cut
@@ -884,7 +977,7 @@ export abstract class TimelineSink implements TraceSink {
   private closeCompute(job: Job, st: ChipState): void {
     if (st.runTiles === 0) return;
     const args: Args = ['first_tile', st.runFirst, 'tiles', st.runTiles];
-    this.detail(st, this.peDetail[job.chiplet], this.nestDetail ? 1 : 0, 'compute', st.runStartPs, st.lastComputeEndPs, args);
+    this.detail(st, this.peDetail[job.chiplet], this.nestDetail ? 1 : 0, 'compute', st.runStartPs, st.lastComputeEndPs, args, KEY_COMPUTE);
     st.runTiles = 0;
   }
 
@@ -893,14 +986,15 @@ export abstract class TimelineSink implements TraceSink {
    * its job's end (then it goes before the job's end, else after its begin): it waits in
    * `deferred` until the clock has left its ns or the job ends.
    */
-  private detail(st: ChipState, t: ThreadTrack, depth: number, name: string, startPs: number, endPs: number, args: Args | null): void {
+  private detail(st: ChipState, t: ThreadTrack, depth: number, name: string, startPs: number, endPs: number, args: Args | null, nameKey: number): void {
     const s = Math.floor(startPs / 1000);
     if (depth === 0 || Math.floor(endPs / 1000) > s) {
-      this.slice(t, depth, name, startPs, endPs, args);
+      this.slice(t, depth, name, startPs, endPs, args, NONE, NONE, -1, nameKey);
       return;
     }
     const e = this.ev(Ev.PAIR, t, s, 0);
     e.name = name;
+    e.nameKey = nameKey;
     e.endNs = s;
     e.args = args;
     st.deferred.push(e);
@@ -929,13 +1023,14 @@ export abstract class TimelineSink implements TraceSink {
     if (s === undefined) {
       s = `tile ${t}`;
       this.tileNames[t] = s;
+      this.tileKeys[t] = this.nextNameKey++;
     }
     return s;
   }
 
-  private laneSlice(g: LaneGroup, name: string, startPs: number, endPs: number, args: Args): void {
+  private laneSlice(g: LaneGroup, name: string, startPs: number, endPs: number, args: Args, nameKey = -1): void {
     const t = this.laneTrack(g, g.take(startPs, endPs));
-    this.slice(t, 0, name, startPs, endPs, args);
+    this.slice(t, 0, name, startPs, endPs, args, NONE, NONE, -1, nameKey);
   }
 
   /** A tile slot freed at `freePs`: its occupancy since the load ended (tileBytes while held). */

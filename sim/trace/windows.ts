@@ -9,36 +9,41 @@
 export class WindowSums {
   /** Index of the oldest window not yet read. */
   base = 0;
+  /** Windows held: a power of two, so a window's slot is `index & mask`. */
   private cap = 64;
-  private data: Float64Array[];
+  private mask = 63;
+  /** Window-major: the amounts of window b are data[(b & mask) * nSeries + series] (one array, adjacent series). */
+  private data: Float64Array;
 
   constructor(
     readonly nSeries: number,
     readonly widthPs: number,
   ) {
     if (!(widthPs > 0)) throw new Error('window width must be positive');
-    this.data = Array.from({ length: nSeries }, () => new Float64Array(this.cap));
+    this.data = new Float64Array(this.cap * nSeries);
   }
 
   add(series: number, startPs: number, endPs: number, amount: number): void {
     if (amount === 0) return;
     const w = this.widthPs;
-    const d = this.ensure(series, startPs, endPs);
-    const cap = this.cap;
+    this.ensure(startPs, endPs);
+    const d = this.data;
+    const m = this.mask;
+    const n = this.nSeries;
     if (endPs <= startPs) {
-      d[Math.floor(startPs / w) % cap] += amount;
+      d[(Math.floor(startPs / w) & m) * n + series] += amount;
       return;
     }
     const b0 = Math.floor(startPs / w);
     const b1 = Math.ceil(endPs / w) - 1;
     if (b0 === b1) {
-      d[b0 % cap] += amount;
+      d[(b0 & m) * n + series] += amount;
       return;
     }
     const rate = amount / (endPs - startPs);
-    d[b0 % cap] += rate * ((b0 + 1) * w - startPs);
-    for (let b = b0 + 1; b < b1; b++) d[b % cap] += rate * w;
-    d[b1 % cap] += rate * (endPs - b1 * w);
+    d[(b0 & m) * n + series] += rate * ((b0 + 1) * w - startPs);
+    for (let b = b0 + 1; b < b1; b++) d[(b & m) * n + series] += rate * w;
+    d[(b1 & m) * n + series] += rate * (endPs - b1 * w);
   }
 
   /** Three amounts over the same interval into series s, s + 1, s + 2. */
@@ -46,10 +51,11 @@ export class WindowSums {
     const w = this.widthPs;
     const b0 = Math.floor(startPs / w);
     if (endPs <= (b0 + 1) * w && b0 >= this.base && b0 - this.base < this.cap) {
-      const i = b0 % this.cap;
-      this.data[s][i] += a0;
-      this.data[s + 1][i] += a1;
-      this.data[s + 2][i] += a2;
+      const i = (b0 & this.mask) * this.nSeries + s;
+      const d = this.data;
+      d[i] += a0;
+      d[i + 1] += a1;
+      d[i + 2] += a2;
       return;
     }
     this.add(s, startPs, endPs, a0);
@@ -66,10 +72,11 @@ export class WindowSums {
     const w = this.widthPs;
     const b0 = Math.floor(arrivePs / w);
     if (endPs <= (b0 + 1) * w && b0 >= this.base && b0 - this.base < this.cap) {
-      const i = b0 % this.cap;
-      this.data[s][i] += bytes;
-      this.data[s + 1][i] += endPs - startPs;
-      this.data[s + 2][i] += startPs - arrivePs;
+      const i = (b0 & this.mask) * this.nSeries + s;
+      const d = this.data;
+      d[i] += bytes;
+      d[i + 1] += endPs - startPs;
+      d[i + 2] += startPs - arrivePs;
       return;
     }
     this.add(s, startPs, endPs, bytes);
@@ -77,35 +84,49 @@ export class WindowSums {
     if (startPs > arrivePs) this.add(s + 2, arrivePs, startPs, startPs - arrivePs);
   }
 
+  /** The window-major array (replaced when the ring grows): window b's series s is rows[rowOf(b) + s]. */
+  get rows(): Float64Array {
+    return this.data;
+  }
+
+  rowOf(b: number): number {
+    return (b & this.mask) * this.nSeries;
+  }
+
+  /** Window b is not read yet and has its slot (b - base < cap; the ring only grows). */
+  holds(b: number): boolean {
+    return b >= this.base && b - this.base < this.cap;
+  }
+
   /** Amount of `series` in window `base` (call for each series, then next()). */
   get(series: number): number {
-    return this.data[series][this.base % this.cap];
+    return this.data[(this.base & this.mask) * this.nSeries + series];
   }
 
   /** Forgets window `base` and moves on to the next. */
   next(): void {
-    const i = this.base % this.cap;
-    for (const d of this.data) d[i] = 0;
+    const i = (this.base & this.mask) * this.nSeries;
+    this.data.fill(0, i, i + this.nSeries);
     this.base++;
   }
 
-  private ensure(series: number, startPs: number, endPs: number): Float64Array {
+  private ensure(startPs: number, endPs: number): void {
     const first = Math.floor(startPs / this.widthPs);
     if (first < this.base) throw new Error(`trace: counter window ${first} was already written (now at ${this.base})`);
     const last = Math.max(first, Math.ceil(endPs / this.widthPs) - 1);
     if (last - this.base >= this.cap) this.grow(last - this.base + 1);
-    return this.data[series];
   }
 
   private grow(need: number): void {
     let cap = this.cap;
     while (cap < need) cap *= 2;
-    const old = this.cap;
-    this.data = this.data.map((d) => {
-      const n = new Float64Array(cap);
-      for (let k = this.base; k < this.base + old; k++) n[k % cap] = d[k % old];
-      return n;
-    });
+    const n = this.nSeries;
+    const old = this.data;
+    const oldMask = this.mask;
+    const data = new Float64Array(cap * n);
+    for (let k = this.base; k < this.base + this.cap; k++) data.set(old.subarray((k & oldMask) * n, (k & oldMask) * n + n), (k & (cap - 1)) * n);
+    this.data = data;
     this.cap = cap;
+    this.mask = cap - 1;
   }
 }

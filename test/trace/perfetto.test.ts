@@ -569,6 +569,19 @@ d('PerfettoSink', () => {
     expect(Buffer.compare(a, b)).toBe(0);
   });
 
+  test('packets through the fabric packet log give the same bytes as packet() calls', async () => {
+    // A TeeSink has no packet log, so the fabric calls packet() on it for every packet.
+    const prog = tinyProgram();
+    const files = [path.join(dir, 'log.pftrace'), path.join(dir, 'calls.pftrace')];
+    const direct = new PerfettoSink(files[0], { estimate: estimateProgram(prog), run: RUN });
+    expect(direct.packetLog).toBeTruthy();
+    await simulate(prog, { sink: direct });
+    await simulate(prog, { sink: new TeeSink([new PerfettoSink(files[1], { estimate: estimateProgram(prog), run: RUN })]) });
+    const [a, b] = files.map((f) => fs.readFileSync(f));
+    expect(a.length).toBeGreaterThan(1000);
+    expect(Buffer.compare(a, b)).toBe(0);
+  });
+
   test('nothing is left behind when the trace is aborted or fails', async () => {
     const sub = fs.mkdtempSync(path.join(dir, 'abort-'));
     const prog = tinyProgram();
