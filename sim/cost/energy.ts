@@ -59,6 +59,20 @@ export function addPlanCounts(c: Counts, chiplet: number, plan: LayerPlan): void
   c.arrayBytes[chiplet] += plan.arrayAccessBytes;
 }
 
+/**
+ * One job's on-chip dynamic energy, pJ: compute (MACs, vector ops), PE registers, array network
+ * and global buffer, from its plan's counts (the chiplet terms of energyOf, for one job).
+ */
+export function planEnergyPj(plan: LayerPlan): { computePj: number; rfPj: number; arrayPj: number; bufferPj: number } {
+  const k = plan.kind;
+  return {
+    computePj: plan.macs * k.macEnergyPj + plan.vectorOps * k.vectorOpEnergyPj,
+    rfPj: plan.rfAccessBytes * k.rfEnergyPjPerByte,
+    arrayPj: plan.arrayAccessBytes * k.arrayEnergyPjPerByte,
+    bufferPj: plan.bufferAccessBytes * k.bufferEnergyPjPerByte,
+  };
+}
+
 export function energyOf(pkg: Package, topology: Topology, c: Counts, makespanPs: number): Energy {
   let computePj = 0;
   let bufferPj = 0;

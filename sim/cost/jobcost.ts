@@ -18,6 +18,7 @@ import { LayerPlan, TileLoad, tileLoad } from './plan';
 import { Topology } from './topology';
 import { Source } from './program';
 import { forEachTileTransfer, newTransferScratch, psPerCycle, TransferScratch } from './estimate';
+import { planEnergyPj } from './energy';
 
 /** The parts of a lowered Job its cost depends on. */
 export interface JobShape {
@@ -251,11 +252,7 @@ export class JobWalker {
  * Shared by the fast walk and the reference (bytes from Counts).
  */
 export function dynamicFromClasses(shapes: PathShapes, plan: LayerPlan, classBytes: ArrayLike<number>): number {
-  const k = plan.kind;
-  const computePj = plan.macs * k.macEnergyPj + plan.vectorOps * k.vectorOpEnergyPj;
-  const rfPj = plan.rfAccessBytes * k.rfEnergyPjPerByte;
-  const arrayPj = plan.arrayAccessBytes * k.arrayEnergyPjPerByte;
-  const bufferPj = plan.bufferAccessBytes * k.bufferEnergyPjPerByte;
+  const { computePj, rfPj, arrayPj, bufferPj } = planEnergyPj(plan);
   let nopPj = 0;
   let dramPj = 0;
   for (let c = 0; c < shapes.classes; c++) {

@@ -48,6 +48,7 @@ import { Job } from '../cost/program';
 import { ResourceSpec } from '../cost/topology';
 import { tileLoad, TileLoad } from '../cost/plan';
 import { JobTiming, psPerCycle } from '../cost/estimate';
+import { planEnergyPj } from '../cost/energy';
 import { Lane, TraceMeta, TraceSink } from './sink';
 import { AtomicFile } from './file';
 import { beginRank, endRank, Ev, pairRank, pairRankAtParentEnd, POINT_RANK, ReorderBuffer, TimedEvent } from './reorder';
@@ -112,13 +113,15 @@ const ENERGY_EVERY = 16;
 const ADVANCE_EVERY = 2048;
 const NONE: readonly number[] = Object.freeze([]);
 
-/** Dynamic energy of one job on its chiplet, pJ (compute + buffer, as in cost/energy.ts). */
+/** Dynamic energy of one job on its chiplet, pJ (compute, registers, array, buffer: cost/energy.ts). */
 export function jobEnergyPj(job: Job): number {
-  return jobComputePj(job) + job.plan.bufferAccessBytes * job.plan.kind.bufferEnergyPjPerByte;
+  const e = planEnergyPj(job.plan);
+  return e.computePj + e.rfPj + e.arrayPj + e.bufferPj;
 }
+/** The PE array's share: MACs and vector ops, PE registers and the array network, pJ. */
 function jobComputePj(job: Job): number {
-  const p = job.plan;
-  return p.macs * p.kind.macEnergyPj + p.vectorOps * p.kind.vectorOpEnergyPj;
+  const e = planEnergyPj(job.plan);
+  return e.computePj + e.rfPj + e.arrayPj;
 }
 
 /** Compute time of a job without any wait, ps (tiles x cycles per tile). */
@@ -674,11 +677,11 @@ export abstract class TimelineSink implements TraceSink {
 
     // Power and energy.
     const pw = this.newProcess(n + 4, 'power & energy', 'Power per chiplet and for the package (mW), and energy so far per component (mJ).');
-    const power = pkg.chiplets.map((ch) => this.newCounter(pw, `${ch.id} power`, 'mW', 'power', `Chiplet ${ch.id}: compute + buffer energy of its jobs spread over each job, per window, plus ${ch.kind.staticPowerMw} mW static.`));
+    const power = pkg.chiplets.map((ch) => this.newCounter(pw, `${ch.id} power`, 'mW', 'power', `Chiplet ${ch.id}: PE array (MACs, registers, array network) + buffer energy of its jobs spread over each job, per window, plus ${ch.kind.staticPowerMw} mW static.`));
     const nopPower = this.newCounter(pw, 'NoP power', 'mW', 'power', 'Energy of the bytes crossing the links per window.');
     const dramPower = this.newCounter(pw, 'DRAM power', 'mW', 'power', 'Energy of the bytes served by DRAM channels per window.');
     const pkgPower = this.newCounter(pw, 'package power', 'mW', 'power', 'All chiplets (dynamic + static) + NoP + DRAM.');
-    const energy = ['compute', 'buffer', 'NoP', 'DRAM', 'static'].map((k) => this.newCounter(pw, `energy ${k}`, 'mJ', 'energy', `Cumulative ${k} energy since the start of the run.`));
+    const energy = ['compute', 'buffer', 'NoP', 'DRAM', 'static'].map((k) => this.newCounter(pw, `energy ${k}`, 'mJ', 'energy', `Cumulative ${k === 'compute' ? 'PE array (MACs, vector ops, PE registers, array network)' : k} energy since the start of the run.`));
     const total = this.newCounter(pw, 'energy total', 'mJ', 'energy', 'Cumulative energy of the package.');
     // Counter order: per resource (2), per chiplet (util, buffer, power), package (3 + 6).
     this.counterTracks = [...resTracks, ...util, ...bufs, ...power, nopPower, dramPower, pkgPower, ...energy, total];

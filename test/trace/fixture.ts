@@ -15,7 +15,7 @@ export const PACKAGE_JSON = {
   kinds: {
     big: {
       dataflow: 'ws', peRows: 8, peCols: 8, bufferBytes: 16384, clockMHz: 1000,
-      macEnergyPj: 0.5, vectorOpEnergyPj: 0.25, bufferEnergyPjPerByte: 0.125, staticPowerMw: 20,
+      macEnergyPj: 0.5, vectorOpEnergyPj: 0.25, bufferEnergyPjPerByte: 0.125, rfEnergyPjPerByte: 0.0625, arrayEnergyPjPerByte: 0.125, staticPowerMw: 20,
     },
     small: {
       dataflow: 'os', peRows: 4, peCols: 8, bufferBytes: 8192, clockMHz: 800,

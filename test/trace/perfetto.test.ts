@@ -514,17 +514,21 @@ d('PerfettoSink', () => {
       expect(anyUtil).toBe(true);
       const staticPj = r.prog.pkg.chiplets.reduce((a, c) => a + c.kind.staticPowerMw * endNs, 0);
       const e = r.sim.energy;
-      expect(pj).toBeCloseTo(e.computePj + e.bufferPj + staticPj, 3);
+      expect(pj).toBeCloseTo(e.computePj + e.rfPj + e.arrayPj + e.bufferPj + staticPj, 3);
       expect(integral(series('NoP power (mW)'))).toBeCloseTo(e.nopPj, 3);
       expect(integral(series('DRAM power (mW)'))).toBeCloseTo(e.dramPj, 3);
-      expect(integral(series('package power (mW)'))).toBeCloseTo(e.computePj + e.bufferPj + staticPj + e.nopPj + e.dramPj, 3);
+      expect(integral(series('package power (mW)'))).toBeCloseTo(e.computePj + e.rfPj + e.arrayPj + e.bufferPj + staticPj + e.nopPj + e.dramPj, 3);
       // Cumulative energy (mJ) ends at the simulator's totals (static: to the ns-rounded end).
       const last = (n: string) => series(n)[series(n).length - 1];
-      expect(last('energy compute (mJ)')).toEqual([endNs, expect.closeTo(e.computePj / 1e9, 12)]);
+      expect(last('energy compute (mJ)')).toEqual([endNs, expect.closeTo((e.computePj + e.rfPj + e.arrayPj) / 1e9, 12)]);
       expect(last('energy buffer (mJ)')[1]).toBeCloseTo(e.bufferPj / 1e9, 12);
       expect(last('energy NoP (mJ)')[1]).toBeCloseTo(e.nopPj / 1e9, 12);
       expect(last('energy DRAM (mJ)')[1]).toBeCloseTo(e.dramPj / 1e9, 12);
       expect(last('energy static (mJ)')[1]).toBeCloseTo(staticPj / 1e9, 12);
+      // The total is the simulator's total (static to the ns-rounded end); registers and array
+      // energy (the mapper's levels) are in the compute counter.
+      expect(e.rfPj + e.arrayPj).toBeGreaterThan(0);
+      expect(last('energy total (mJ)')[1]).toBeCloseTo((e.dynamicPj + staticPj) / 1e9, 9);
       const totals = series('energy total (mJ)').map(([, v]) => v);
       for (let i = 1; i < totals.length; i++) expect(totals[i]).toBeGreaterThanOrEqual(totals[i - 1]);
     });
