@@ -8,19 +8,23 @@ import { describeJsonError } from './jsonerror';
 import { MAX_INPUT_FILE_BYTES, RangeKey, rangeViolation } from './ranges';
 
 export function readJsonFile(file: string): unknown {
-  let buf: Buffer;
+  return parseJsonText(file, readInputFile(file, MAX_INPUT_FILE_BYTES, (mib) => `file is ${mib.toFixed(0)} MiB; input files above ${MAX_INPUT_FILE_BYTES / 2 ** 20} MiB are refused`));
+}
+
+/**
+ * An input file's bytes, refused above `maxBytes` before it is read (`tooBig` says why, given the
+ * size in MiB); a missing file, a folder or an unreadable file is one line naming it.
+ */
+export function readInputFile(file: string, maxBytes: number, tooBig: (mib: number) => string): Buffer {
   try {
     const size = fs.statSync(file).size;
-    if (size > MAX_INPUT_FILE_BYTES) {
-      throw new InputError(file, '', `file is ${(size / 2 ** 20).toFixed(0)} MiB; input files above ${MAX_INPUT_FILE_BYTES / 2 ** 20} MiB are refused`);
-    }
-    buf = fs.readFileSync(file);
+    if (size > maxBytes) throw new InputError(file, '', tooBig(size / 2 ** 20));
+    return fs.readFileSync(file);
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(file, '', code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read (${code})`);
   }
-  return parseJsonText(file, buf);
 }
 
 /** Parses JSON bytes; a UTF-8 byte-order mark is skipped, binary data is named as such (never echoed). */

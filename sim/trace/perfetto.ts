@@ -215,20 +215,7 @@ export class PerfettoSink extends TimelineSink {
     if (w.buf.length - w.pos < total) return false;
     const b = w.buf;
     let p = w.pos;
-    b[p++] = T_TRACE_PACKET;
-    p = putVarint(b, p, body);
-    b[p++] = P_TIMESTAMP;
-    p = putVarint(b, p, tsNs);
-    b[p++] = P_SEQ_ID;
-    b[p++] = SEQUENCE_ID;
-    b[p++] = P_SEQ_FLAGS;
-    b[p++] = SEQ_NEEDS_INCREMENTAL_STATE;
-    b[p++] = P_TRACK_EVENT;
-    p = putVarint(b, p, te);
-    b[p++] = E_TYPE;
-    b[p++] = type;
-    b[p++] = E_TRACK_UUID;
-    p = putVarint(b, p, uuid);
+    p = putEventHead(b, p, body, tsNs, te, type, uuid);
     b[p++] = E_NAME_IID;
     p = putVarint(b, p, nameIid);
     for (let i = 0; i < n; i += 2) {
@@ -268,20 +255,7 @@ export class PerfettoSink extends TimelineSink {
     const body = 1 + varintSize(tsNs) + 4 + 2 + inner;
     const p0 = direct ? w.pos : 0;
     let p = p0;
-    b[p++] = T_TRACE_PACKET;
-    p = putVarint(b, p, body);
-    b[p++] = P_TIMESTAMP;
-    p = putVarint(b, p, tsNs);
-    b[p++] = P_SEQ_ID;
-    b[p++] = SEQUENCE_ID;
-    b[p++] = P_SEQ_FLAGS;
-    b[p++] = SEQ_NEEDS_INCREMENTAL_STATE;
-    b[p++] = P_TRACK_EVENT;
-    b[p++] = inner;
-    b[p++] = E_TYPE;
-    b[p++] = TYPE_SLICE_END;
-    b[p++] = E_TRACK_UUID;
-    p = putVarint(b, p, uuid);
+    p = putEventHead(b, p, body, tsNs, inner, TYPE_SLICE_END, uuid);
     if (direct) w.pos = p;
     else w.raw(b.subarray(p0, p));
     if (w.pos >= this.chunkBytes) this.flush();
@@ -312,20 +286,7 @@ export class PerfettoSink extends TimelineSink {
     const body = 1 + varintSize(tsNs) + 4 + 2 + inner;
     const p0 = direct ? w.pos : 0;
     let p = p0;
-    b[p++] = T_TRACE_PACKET;
-    p = putVarint(b, p, body);
-    b[p++] = P_TIMESTAMP;
-    p = putVarint(b, p, tsNs);
-    b[p++] = P_SEQ_ID;
-    b[p++] = SEQUENCE_ID;
-    b[p++] = P_SEQ_FLAGS;
-    b[p++] = SEQ_NEEDS_INCREMENTAL_STATE;
-    b[p++] = P_TRACK_EVENT;
-    b[p++] = inner;
-    b[p++] = E_TYPE;
-    b[p++] = TYPE_COUNTER;
-    b[p++] = E_TRACK_UUID;
-    p = putVarint(b, p, uuid);
+    p = putEventHead(b, p, body, tsNs, inner, TYPE_COUNTER, uuid);
     b[p++] = (E_DOUBLE_VALUE & 0x7f) | 0x80; // tag 353 as a two-byte varint
     b[p++] = E_DOUBLE_VALUE >> 7;
     p = this.putDouble(b, p, value);
@@ -489,4 +450,25 @@ function putVarint(b: Uint8Array, p: number, v: number): number {
   }
   b[p++] = v;
   return p;
+}
+
+/**
+ * The head every hand-laid packet shares: Trace.packet { timestamp, trusted_packet_sequence_id,
+ * sequence_flags, track_event (length te) { type, track_uuid ... } }. Returns the next offset.
+ */
+function putEventHead(b: Uint8Array, p: number, body: number, tsNs: number, te: number, type: number, uuid: number): number {
+  b[p++] = T_TRACE_PACKET;
+  p = putVarint(b, p, body);
+  b[p++] = P_TIMESTAMP;
+  p = putVarint(b, p, tsNs);
+  b[p++] = P_SEQ_ID;
+  b[p++] = SEQUENCE_ID;
+  b[p++] = P_SEQ_FLAGS;
+  b[p++] = SEQ_NEEDS_INCREMENTAL_STATE;
+  b[p++] = P_TRACK_EVENT;
+  p = putVarint(b, p, te);
+  b[p++] = E_TYPE;
+  b[p++] = type;
+  b[p++] = E_TRACK_UUID;
+  return putVarint(b, p, uuid);
 }

@@ -11,6 +11,7 @@ import * as path from 'path';
 import * as protobuf from 'protobufjs';
 import { InputError } from '../errors';
 import { ROOT } from '../../root';
+import { readInputFile } from '../json';
 
 // From the repository root, so the compiled CLI (dist/) finds the schema too.
 export const ONNX_SUBSET_PROTO = path.join(ROOT, 'sim/input/onnx/onnx_subset.proto');
@@ -96,18 +97,7 @@ function toNum(file: string, x: unknown, what: string, exact = true): number {
 }
 
 export function readOnnxFile(file: string): OnnxModel {
-  let buf: Buffer;
-  try {
-    const size = fs.statSync(file).size;
-    if (size > MAX_ONNX_FILE_BYTES) {
-      throw new InputError(file, '', `file is ${(size / 2 ** 30).toFixed(1)} GiB; ONNX files cannot exceed 2 GiB (store the weights as external data)`);
-    }
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(file, '', code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read (${code})`);
-  }
+  const buf = readInputFile(file, MAX_ONNX_FILE_BYTES, (mib) => `file is ${(mib / 1024).toFixed(1)} GiB; ONNX files cannot exceed 2 GiB (store the weights as external data)`);
   return decodeOnnx(file, buf);
 }
 
