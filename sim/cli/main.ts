@@ -187,6 +187,7 @@ async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; pac
   const packages = args.packages?.length ? args.packages : PACKAGES_3X3;
   const jobs = jobsOption(args.jobs);
   const names = packages.map((f) => loadPackage(f).name);
+  if (args.baseline !== undefined && !args.html) throw new UsageError('--baseline chooses the HTML report\'s reference package: give --html FILE too');
   if (args.baseline !== undefined && !names.includes(args.baseline)) throw new UsageError(`--baseline must name a compared package (${names.join(', ')}), got "${args.baseline}"`);
   const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap }, (units) => {
     const p = new Progress(units.length, args.quiet);

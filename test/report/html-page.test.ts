@@ -106,5 +106,8 @@ describe('--html on the CLI', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^mcmsim: error: --baseline must name a compared package \(.*\), got "nope"\n$/);
     expect(fs.existsSync(path.join(tmp, 'c.html'))).toBe(false);
+    const alone = await quietly(['compare', '--scenarios', path.join(SMALL, 'scenario.json'), '--packages', path.join(SMALL, 'package.json'), '--baseline', 'small_2x2']);
+    expect(alone.code).toBe(2);
+    expect(alone.err).toBe('mcmsim: error: --baseline chooses the HTML report\'s reference package: give --html FILE too\n');
   });
 });
