@@ -311,13 +311,7 @@ export class PerfettoSink extends TimelineSink {
   }
 
   private iid(name: string): number {
-    let id = this.names.get(name);
-    if (id === undefined) {
-      id = this.names.size + 1;
-      this.names.set(name, id);
-      this.newNames.push(name);
-    }
-    return id;
+    return intern(this.names, this.newNames, name);
   }
 
   /** Interns the argument names and string values (ids into reused arrays: no allocation per event). */
@@ -333,13 +327,7 @@ export class PerfettoSink extends TimelineSink {
       let id: number;
       if (last[i] === name) id = lastId[i];
       else {
-        let known = this.argNames.get(name);
-        if (known === undefined) {
-          known = this.argNames.size + 1;
-          this.argNames.set(name, known);
-          this.newArgNames.push(name);
-        }
-        id = known;
+        id = intern(this.argNames, this.newArgNames, name);
         last[i] = name;
         lastId[i] = id;
       }
@@ -349,13 +337,7 @@ export class PerfettoSink extends TimelineSink {
         let sid: number;
         if (last[i + 1] === v) sid = lastId[i + 1];
         else {
-          let known = this.strings.get(v);
-          if (known === undefined) {
-            known = this.strings.size + 1;
-            this.strings.set(v, known);
-            this.newStrings.push(v);
-          }
-          sid = known;
+          sid = intern(this.strings, this.newStrings, v);
           last[i + 1] = v;
           lastId[i + 1] = sid;
         }
@@ -456,6 +438,17 @@ function putVarint(b: Uint8Array, p: number, v: number): number {
  * The head every hand-laid packet shares: Trace.packet { timestamp, trusted_packet_sequence_id,
  * sequence_flags, track_event (length te) { type, track_uuid ... } }. Returns the next offset.
  */
+/** The interning id of `key` (1, 2, ...); a new key is also queued in `fresh` to be declared. */
+function intern(ids: Map<string, number>, fresh: string[], key: string): number {
+  let id = ids.get(key);
+  if (id === undefined) {
+    id = ids.size + 1;
+    ids.set(key, id);
+    fresh.push(key);
+  }
+  return id;
+}
+
 function putEventHead(b: Uint8Array, p: number, body: number, tsNs: number, te: number, type: number, uuid: number): number {
   b[p++] = T_TRACE_PACKET;
   p = putVarint(b, p, body);
