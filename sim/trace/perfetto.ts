@@ -81,6 +81,9 @@ const THR_NAME = (5 << 3) | 2;
 const CTR_UNIT = (6 << 3) | 2;
 const CTR_SHARE_KEY = (7 << 3) | 2;
 
+/** Argument names remembered per argument position (see argIids). */
+const NAME_WAYS = 4;
+
 export class PerfettoSink extends TimelineSink {
   protected readonly nestDetail = true;
   /** Byte-by-byte fast paths for the common packets (a test turns them off and compares bytes). */
@@ -94,9 +97,13 @@ export class PerfettoSink extends TimelineSink {
   private newNames: string[] = [];
   private newArgNames: string[] = [];
   private readonly aiids: number[] = [];
-  /** Per argument position: the last name (even) or string value (odd) interned there, and its id. */
+  /** Per argument position: the last string value (odd positions) interned there, and its id. */
   private readonly lastArg: string[] = [];
   private readonly lastArgId: number[] = [];
+  /** Per argument position p: names and ids of its cache ways p * NAME_WAYS .. + NAME_WAYS - 1, and the next way to replace. */
+  private readonly wayName: string[] = [];
+  private readonly wayId: number[] = [];
+  private readonly wayNext: number[] = [];
   private readonly scratchBytes = new Uint8Array(40);
   private readonly annSizes: number[] = [];
   // A double's 8 bytes, little-endian as protobuf's fixed64 wants.
@@ -314,22 +321,34 @@ export class PerfettoSink extends TimelineSink {
     return intern(this.names, this.newNames, name);
   }
 
-  /** Interns the argument names and string values (ids into reused arrays: no allocation per event). */
+  /**
+   * Interns the argument names and string values into `aiids` (ids at the arguments' positions;
+   * the array is reused and may be longer than `args`: readers stop at args.length).
+   * Argument names are a few constants per kind of event, and kinds interleave in the stream:
+   * a small cache per position (NAME_WAYS entries, compared by identity first) answers them
+   * without hashing; string values (job, resource names) keep a one-entry cache per position.
+   */
   private argIids(args: Args): number[] {
     const out = this.aiids;
-    out.length = args.length;
-    // Events of one kind repeat their argument names (and often a string value) at the same
-    // position: a one-entry cache per position answers those without hashing the string.
     const last = this.lastArg;
     const lastId = this.lastArgId;
     for (let i = 0; i < args.length; i += 2) {
       const name = args[i] as string;
-      let id: number;
-      if (last[i] === name) id = lastId[i];
-      else {
+      const ways = (i >> 1) * NAME_WAYS;
+      let id = 0;
+      for (let k = ways; k < ways + NAME_WAYS; k++) {
+        if (this.wayName[k] === name) {
+          id = this.wayId[k];
+          break;
+        }
+      }
+      if (id === 0) {
         id = intern(this.argNames, this.newArgNames, name);
-        last[i] = name;
-        lastId[i] = id;
+        const next = this.wayNext[i >> 1] ?? 0;
+        this.wayNext[i >> 1] = next + 1;
+        const k = ways + (next % NAME_WAYS);
+        this.wayName[k] = name;
+        this.wayId[k] = id;
       }
       out[i] = id;
       const v = args[i + 1];

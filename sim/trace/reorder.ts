@@ -47,13 +47,20 @@ export interface TimedEvent {
 }
 
 /**
- * Events bucketed by time (buckets of `bucketNs`, a Map from bucket index to its events, in
- * arrival order); a bucket is sorted on (key, seq) only when it is written. Pushing is O(1) and
- * each event is sorted once within its small bucket: a binary heap over all held events spent
- * most of a traced run on pointer-chasing comparisons. seq makes the order total (deterministic).
+ * Events bucketed by time (buckets of `bucketNs`, in arrival order); a bucket is sorted on
+ * (key, seq) only when it is written. Pushing is O(1) and each event is sorted once within its
+ * small bucket: a binary heap over all held events spent most of a traced run on
+ * pointer-chasing comparisons. seq makes the order total (deterministic).
+ *
+ * The buckets form a ring: bucket b lives in slot b & mask, and only buckets low .. low + cap - 1
+ * are held (the ring doubles when an event lands further out), so memory follows the span
+ * between the watermark and the clock. Slots keep their arrays: no allocation per bucket.
  */
 export class ReorderBuffer<T extends TimedEvent> {
-  private readonly buckets = new Map<number, T[]>();
+  private slots: T[][] = [];
+  /** Events held per slot (its array may be longer: the rest is stale). */
+  private counts = new Int32Array(0);
+  private mask = -1;
   /** Lowest bucket that may hold events. */
   private low = 0;
   private seq = 0;
@@ -65,7 +72,9 @@ export class ReorderBuffer<T extends TimedEvent> {
   /** Largest number of events held at once (for the memory check in the bench). */
   peak = 0;
 
-  constructor(private bucketNs = 1024) {}
+  constructor(private bucketNs = 1024) {
+    this.resize(64);
+  }
 
   get size(): number {
     return this.count;
@@ -83,12 +92,11 @@ export class ReorderBuffer<T extends TimedEvent> {
     e.seq = this.seq++;
     const b = Math.floor(e.key / 16 / this.bucketNs);
     if (b < this.low) throw new Error(`trace: event at ${Math.floor(e.key / 16)} ns arrived after that time was written`);
-    let list = this.buckets.get(b);
-    if (!list) {
-      list = [];
-      this.buckets.set(b, list);
-    }
-    list.push(e);
+    if (b - this.low > this.mask) this.grow(b - this.low + 1);
+    const i = b & this.mask;
+    const c = this.counts[i];
+    this.slots[i][c] = e;
+    this.counts[i] = c + 1;
     if (++this.count > this.peak) this.peak = this.count;
   }
 
@@ -96,60 +104,101 @@ export class ReorderBuffer<T extends TimedEvent> {
   drain(limitNs: number, out: (e: T) => void): void {
     if (limitNs <= this.limitNs) return;
     this.limitNs = limitNs;
-    const end = Math.ceil(limitNs / this.bucketNs); // buckets below `end` can hold events due now
-    if (end <= this.low) return;
+    // Buckets below `end` can hold events due now; none is held at or beyond low + cap.
+    const end = Math.min(Math.ceil(limitNs / this.bucketNs), this.low + this.mask + 1);
     const limitKey = limitNs * 16;
-    if (end - this.low > 4 * this.buckets.size) {
-      for (const b of [...this.buckets.keys()].filter((k) => k < end).sort((x, y) => x - y)) this.visit(b, limitKey, out);
-    } else {
-      for (let b = this.low; b < end; b++) this.visit(b, limitKey, out);
-    }
-    this.low = Math.floor(limitNs / this.bucketNs); // the bucket holding limitNs can still grow
+    for (let b = this.low; b < end && this.count > 0; b++) if (this.counts[b & this.mask] > 0) this.visit(b & this.mask, limitKey, out);
+    // The bucket holding limitNs can still grow.
+    this.low = Math.max(this.low, Math.floor(limitNs / this.bucketNs));
   }
 
-  private visit(b: number, limitKey: number, out: (e: T) => void): void {
-    const list = this.buckets.get(b);
-    if (!list) return;
-    const sorted = this.sort(list);
+  private visit(i: number, limitKey: number, out: (e: T) => void): void {
+    const list = this.slots[i];
+    const len = this.counts[i];
+    this.sort(list, len);
     let n = 0;
-    while (n < sorted.length && sorted[n].key < limitKey) n++;
-    for (let i = 0; i < n; i++) out(sorted[i]);
+    while (n < len && list[n].key < limitKey) n++;
+    for (let k = 0; k < n; k++) out(list[k]);
+    // What is left keeps its order at the front; later arrivals go behind it.
+    for (let k = n; k < len; k++) list[k - n] = list[k];
+    this.counts[i] = len - n;
     this.count -= n;
-    if (n === sorted.length) this.buckets.delete(b);
-    else if (n > 0) sorted.splice(0, n);
   }
 
   /**
-   * The bucket in (key, arrival) order. Arrival order within a bucket is its position (what is
-   * left of a bucket stays in order at its front, later arrivals go behind), so key * 2^15 +
-   * position is a unique number whose plain numeric sort (no comparator) is that order, as long
-   * as it stays an exact integer; otherwise a comparator sort on (key, seq).
+   * The first `n` events of a bucket in (key, arrival) order. Arrival order within a bucket is
+   * its position, so key * 2^15 + position is a unique number whose plain numeric order is that
+   * order, as long as it stays an exact integer; otherwise a comparator sort on (key, seq).
+   * Small buckets (most) are insertion-sorted on those numbers; larger ones use the typed
+   * array's sort.
    */
-  private sort(list: T[]): T[] {
-    const n = list.length;
+  private sort(list: T[], n: number): void {
+    if (n < 2) return;
     let maxKey = 0;
     for (let i = 0; i < n; i++) if (list[i].key > maxKey) maxKey = list[i].key;
-    if (n > POS_LIMIT || maxKey * POS_LIMIT + POS_LIMIT > Number.MAX_SAFE_INTEGER) return list.sort(byKeySeq);
+    if (n > POS_LIMIT || maxKey * POS_LIMIT + POS_LIMIT > Number.MAX_SAFE_INTEGER) {
+      const sorted = list.slice(0, n).sort(byKeySeq);
+      for (let i = 0; i < n; i++) list[i] = sorted[i];
+      return;
+    }
     if (this.keys.length < n) this.keys = new Float64Array(Math.max(n, 2 * this.keys.length));
-    const keys = this.keys.subarray(0, n);
+    const keys = this.keys;
     for (let i = 0; i < n; i++) keys[i] = list[i].key * POS_LIMIT + i;
-    keys.sort();
-    // Sorted in place (through a reused copy): no array allocated per bucket.
+    if (n <= INSERTION_MAX) {
+      for (let i = 1; i < n; i++) {
+        const k = keys[i];
+        let j = i - 1;
+        while (j >= 0 && keys[j] > k) {
+          keys[j + 1] = keys[j];
+          j--;
+        }
+        keys[j + 1] = k;
+      }
+    } else keys.subarray(0, n).sort();
+    // Written back in place (through a reused copy): no array allocated per bucket.
     const copy = this.scratch;
     for (let i = 0; i < n; i++) copy[i] = list[i];
     for (let j = 0; j < n; j++) list[j] = copy[keys[j] % POS_LIMIT];
-    return list;
   }
 
   drainAll(out: (e: T) => void): void {
-    for (const b of [...this.buckets.keys()].sort((x, y) => x - y)) {
-      const list = this.sort(this.buckets.get(b)!);
-      for (const e of list) out(e);
+    for (let b = this.low; this.count > 0; b++) {
+      const i = b & this.mask;
+      const n = this.counts[i];
+      if (n === 0) continue;
+      const list = this.slots[i];
+      this.sort(list, n);
+      for (let k = 0; k < n; k++) out(list[k]);
+      this.counts[i] = 0;
+      this.count -= n;
     }
-    this.buckets.clear();
-    this.count = 0;
+  }
+
+  /** Room for buckets low .. low + need - 1 (the ring size a power of two). */
+  private grow(need: number): void {
+    let cap = this.mask + 1;
+    while (cap < need) cap *= 2;
+    const old = this.slots;
+    const oldCounts = this.counts;
+    const oldMask = this.mask;
+    this.resize(cap);
+    for (let b = this.low; b <= this.low + oldMask; b++) {
+      const j = b & oldMask;
+      const i = b & this.mask;
+      [this.slots[i], old[j]] = [old[j], this.slots[i]];
+      this.counts[i] = oldCounts[j];
+    }
+  }
+
+  private resize(cap: number): void {
+    this.slots = Array.from({ length: cap }, () => [] as T[]);
+    this.counts = new Int32Array(cap);
+    this.mask = cap - 1;
   }
 }
+
+/** Buckets up to this size are insertion-sorted (a typed-array sort call costs more for a few events). */
+const INSERTION_MAX = 32;
 
 /** Positions within a bucket that the numeric sort can encode. */
 const POS_LIMIT = 32768;

@@ -215,15 +215,20 @@ interface ChipState {
   runFirst: number;
   runStartPs: number;
   runTiles: number;
-  /** Loads of the running job not computed yet, flat [tile, resource or -1, queued ps]. */
+  /** Loads of the running job not computed yet, flat [tile, resource or -1, queued ps], from loadsHead to loadsEnd (a queue). */
   loads: number[];
-  /** Tile slots held, flat [tile, since ps]: occupancy is written up to `since` (the load's end). */
+  loadsHead: number;
+  loadsEnd: number;
+  /** Tile slots held, flat [tile, since ps], the first slotsEnd numbers (unordered): occupancy is written up to `since` (the load's end). */
   slots: number[];
+  slotsEnd: number;
   /** Zero-length compute tiles whose place (at their job's end or not) is known later. */
   deferred: Out[];
   /** Queueing delay per resource of packets of this chiplet's job since its last load ended (a row of TimelineSink.queuedPs). */
   queuedPs: Float64Array;
+  /** Resources with queueing in queuedPs, in the order they first queued: the first touchedN entries. */
   touched: number[];
+  touchedN: number;
   /** Where this chiplet's row starts in TimelineSink.queuedPs. */
   queuedRow: number;
 }
@@ -274,6 +279,9 @@ export abstract class TimelineSink implements TraceSink {
   private flowsOut: number[][] = [];
   private flowsIn: number[][] = [];
   private jobEndPs = new Float64Array(0);
+  /** Per job: the PE array's and the buffer's dynamic energy per compute tile, pJ (jobComputePj, jobEnergyPj). */
+  private tileComputePj = new Float64Array(0);
+  private tileBufferPj = new Float64Array(0);
   /** Chiplet of each job (the packet path reads it millions of times). */
   private jobChiplet = new Int32Array(0);
   /** Per chiplet and resource (row chiplet * resources): ChipState.queuedPs of every chiplet in one array. */
@@ -404,8 +412,8 @@ export abstract class TimelineSink implements TraceSink {
       st.lastEndPs = endPs;
       st.job = -1;
       st.jobsLeft--;
-      st.loads.length = 0;
-      st.slots.length = 0;
+      st.loadsHead = st.loadsEnd = 0;
+      st.slotsEnd = 0;
       for (const g of this.groupsOf[jobIndex]) this.groupEnd(g, endPs);
       this.windowJob(job.window, endPs);
       this.advance();
@@ -426,24 +434,28 @@ export abstract class TimelineSink implements TraceSink {
       if (lane === 'compute') {
         this.computeTile(job, st, tile, startPs, endPs);
         const s = this.chipSeries(c);
-        // A job's dynamic energy is spent while its tiles compute (every tile has the same cycles).
-        const computePj = jobComputePj(job) / plan.tiles;
-        this.sums.add3(s, startPs, endPs, computePj, (jobEnergyPj(job) - jobComputePj(job)) / plan.tiles, (endPs - startPs) * plan.utilization);
+        this.sums.add3(s, startPs, endPs, this.tileComputePj[jobIndex], this.tileBufferPj[jobIndex], (endPs - startPs) * plan.utilization);
         if (!job.storePath || tileLoad(plan, tile, this.tl).outputBytes === 0) this.slotFree(job, st, tile, endPs);
       } else if (lane === 'load') {
         st.lastLoadEndPs = endPs;
         // The resource where this load's packets (and any store packets meanwhile) queued longest.
         let top = -1;
         let topPs = 0;
-        for (const r of st.touched) {
+        for (let i = 0; i < st.touchedN; i++) {
+          const r = st.touched[i];
           if (st.queuedPs[r] > topPs) {
             topPs = st.queuedPs[r];
             top = r;
           }
           st.queuedPs[r] = 0;
         }
-        st.touched.length = 0;
-        st.loads.push(tile, top, topPs);
+        st.touchedN = 0;
+        const loads = st.loads;
+        const li = st.loadsEnd;
+        loads[li] = tile;
+        loads[li + 1] = top;
+        loads[li + 2] = topPs;
+        st.loadsEnd = li + 3;
         // A load that moved nothing (operands local or resident) and took no time is not drawn.
         if (bytes > 0 || endPs > startPs) {
           const args: ArgValue[] = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
@@ -451,7 +463,9 @@ export abstract class TimelineSink implements TraceSink {
           this.laneSlice(this.loads[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
         }
         this.sums.add(this.chipSeries(c) + 3, startPs, endPs, (endPs - startPs) * plan.tileBytes);
-        st.slots.push(tile, endPs);
+        st.slots[st.slotsEnd] = tile;
+        st.slots[st.slotsEnd + 1] = endPs;
+        st.slotsEnd += 2;
       } else {
         const args: ArgValue[] = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
         this.laneSlice(this.stores[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
@@ -510,7 +524,10 @@ export abstract class TimelineSink implements TraceSink {
         if (startPs > arrivePs) {
           const c = jobChiplet[d[i + 1]];
           const q = queuedRow[c] + r;
-          if (queued[q] === 0) chips[c].touched.push(r);
+          if (queued[q] === 0) {
+            const st = chips[c];
+            st.touched[st.touchedN++] = r;
+          }
           queued[q] += startPs - arrivePs;
         }
       }
@@ -525,7 +542,7 @@ export abstract class TimelineSink implements TraceSink {
       this.sums.addPacket(3 * resource, arrivePs, startPs, endPs, bytes);
       if (startPs > arrivePs) {
         const st = this.chips[this.jobChiplet[jobIndex]];
-        if (st.queuedPs[resource] === 0) st.touched.push(resource);
+        if (st.queuedPs[resource] === 0) st.touched[st.touchedN++] = resource;
         st.queuedPs[resource] += startPs - arrivePs;
       }
       if (!this.packetSlices) return;
@@ -654,7 +671,7 @@ export abstract class TimelineSink implements TraceSink {
       bufs.push(this.newCounter(p, `${ch.id} buffer`, 'bytes', 'buffer', 'Bytes held in the tile slots (largest tile working set per occupied slot), averaged per window.'));
       this.chips.push({
         lastEndPs: 0, job: -1, jobStartPs: 0, position: 0, waitOpen: false, jobsLeft: 0, lastComputeEndPs: 0, lastLoadEndPs: 0, runFirst: 0, runStartPs: 0, runTiles: 0,
-        loads: [], slots: [], deferred: [], queuedPs: this.queuedPs.subarray(ch.index * nRes, (ch.index + 1) * nRes), touched: [], queuedRow: ch.index * nRes,
+        loads: [], loadsHead: 0, loadsEnd: 0, slots: [], slotsEnd: 0, deferred: [], queuedPs: this.queuedPs.subarray(ch.index * nRes, (ch.index + 1) * nRes), touched: [], touchedN: 0, queuedRow: ch.index * nRes,
       });
     }
     for (const j of jobs) this.chips[j.chiplet].jobsLeft++;
@@ -705,6 +722,9 @@ export abstract class TimelineSink implements TraceSink {
     });
     this.jobEndPs = new Float64Array(jobs.length).fill(-1);
     this.jobChiplet = Int32Array.from(jobs, (j) => j.chiplet);
+    // A job's dynamic energy is spent while its tiles compute (every tile has the same cycles).
+    this.tileComputePj = Float64Array.from(jobs, (j) => jobComputePj(j) / j.plan.tiles);
+    this.tileBufferPj = Float64Array.from(jobs, (j) => (jobEnergyPj(j) - jobComputePj(j)) / j.plan.tiles);
     this.windowLeft = new Int32Array(nWindows);
     for (const j of jobs) this.windowLeft[j.window]++;
     this.windowOpenPs = new Float64Array(nWindows).fill(NaN);
@@ -952,18 +972,23 @@ export abstract class TimelineSink implements TraceSink {
     const t = this.peDetail[job.chiplet];
     const depth = this.nestDetail ? 1 : 0;
     const loads = st.loads;
-    let li = 0;
-    while (li < loads.length && loads[li] !== tile) li += 3;
+    const end = st.loadsEnd;
+    let li = st.loadsHead;
+    while (li < end && loads[li] !== tile) li += 3;
     if (startPs > st.lastComputeEndPs) {
       this.closeCompute(job, st);
-      const res = li < loads.length ? loads[li + 1] : -1;
+      const res = li < end ? loads[li + 1] : -1;
       const name = res >= 0 ? this.waitLoadNames[res] : 'wait load';
       const key = res >= 0 ? KEY_WAIT_LOAD_AT + res : KEY_WAIT_LOAD;
       const args: ArgValue[] = ['tile', tile];
       if (res >= 0) args.push('queued_on', this.resources[res].name, 'queued_ns', loads[li + 2] / 1000);
       this.detail(st, t, depth, name, st.lastComputeEndPs, startPs, args, key);
     }
-    if (li < loads.length) loads.splice(0, li + 3);
+    // This tile's load and any before it are done with (the queue empties back to its start).
+    if (li < end) {
+      st.loadsHead = li + 3;
+      if (st.loadsHead === end) st.loadsHead = st.loadsEnd = 0;
+    }
     // Back-to-back tiles make one "compute" slice (their bounds follow from cyclesPerTile), cut
     // at a counter window so an open run never holds the watermark for long.
     if (st.runTiles > 0 && endPs - st.runStartPs > this.sums.widthPs) this.closeCompute(job, st);
@@ -1039,10 +1064,13 @@ export abstract class TimelineSink implements TraceSink {
   /** A tile slot freed at `freePs`: its occupancy since the load ended (tileBytes while held). */
   private slotFree(job: Job, st: ChipState, tile: number, freePs: number): void {
     const slots = st.slots;
-    for (let i = 0; i < slots.length; i += 2) {
+    for (let i = 0; i < st.slotsEnd; i += 2) {
       if (slots[i] !== tile) continue;
       this.sums.add(this.chipSeries(job.chiplet) + 3, slots[i + 1], freePs, (freePs - slots[i + 1]) * job.plan.tileBytes);
-      slots.splice(i, 2);
+      // The last pair takes its place (the order of held slots does not matter).
+      st.slotsEnd -= 2;
+      slots[i] = slots[st.slotsEnd];
+      slots[i + 1] = slots[st.slotsEnd + 1];
       return;
     }
   }
@@ -1123,7 +1151,7 @@ export abstract class TimelineSink implements TraceSink {
       if (st.lastComputeEndPs < w) w = st.lastComputeEndPs;
       if (st.runTiles > 0 && st.runStartPs < w) w = st.runStartPs;
       if (st.lastLoadEndPs < w) w = st.lastLoadEndPs;
-      for (let i = 1; i < st.slots.length; i += 2) if (st.slots[i] < w) w = st.slots[i];
+      for (let i = 1; i < st.slotsEnd; i += 2) if (st.slots[i] < w) w = st.slots[i];
       for (const e of st.deferred) if (e.tsNs * 1000 < w) w = e.tsNs * 1000;
     }
     if (this.packetSlices) for (let r = 0; r < this.runJob.length; r++) if (this.runJob[r] >= 0 && this.runStart[r] < w) w = this.runStart[r];

@@ -40,6 +40,35 @@ describe('ReorderBuffer', () => {
     expect(buf.peak).toBeLessThan(id / 4); // only what is between the watermark and the clock
   });
 
+  test('the ring of buckets grows for events far ahead, and crowded buckets and long jumps keep the order', () => {
+    // Bucket width 1 ns: events up to 5000 buckets ahead force the ring (64 buckets) to double
+    // repeatedly; 100 events in one ns exceed the insertion-sort size; the watermark then jumps
+    // far past the ring's span.
+    const buf = new ReorderBuffer<E>(1);
+    const out: E[] = [];
+    let id = 0;
+    let x = 11;
+    for (let k = 0; k < 100; k++) buf.push(new E(3, k % 13, id++));
+    for (let k = 0; k < 300; k++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      buf.push(new E(x % 5000, x % 13, id++));
+    }
+    buf.drain(2500, (e) => out.push(e));
+    expect(out.every((e) => e.ns < 2500)).toBe(true);
+    buf.push(new E(2500, 0, id++));
+    buf.push(new E(1e6, 0, id++));
+    buf.drain(1e6, (e) => out.push(e));
+    expect(out.length).toBe(id - 1);
+    buf.drainAll((e) => out.push(e));
+    expect(out.length).toBe(id);
+    for (let i = 1; i < out.length; i++) {
+      const a = out[i - 1];
+      const b = out[i];
+      expect(a.key < b.key || (a.key === b.key && a.seq < b.seq)).toBe(true);
+    }
+    expect(out.filter((e) => e.ns === 3).map((e) => e.id).slice(0, 3)).toEqual([0, 13, 26]); // rank 0 first, in arrival order
+  });
+
   test('refuses an event for a time already written', () => {
     const buf = new ReorderBuffer<E>(4);
     buf.push(new E(10, 0, 0));
