@@ -81,8 +81,9 @@ const THR_NAME = (5 << 3) | 2;
 const CTR_UNIT = (6 << 3) | 2;
 const CTR_SHARE_KEY = (7 << 3) | 2;
 
-/** Argument names remembered per argument position (see argIids). */
+/** Argument names, and string values, remembered per argument position (see argIids). */
 const NAME_WAYS = 4;
+const VALUE_WAYS = 8;
 
 export class PerfettoSink extends TimelineSink {
   protected readonly nestDetail = true;
@@ -97,9 +98,10 @@ export class PerfettoSink extends TimelineSink {
   private newNames: string[] = [];
   private newArgNames: string[] = [];
   private readonly aiids: number[] = [];
-  /** Per argument position: the last string value (odd positions) interned there, and its id. */
+  /** Per argument position p: string values and ids of its cache ways p * VALUE_WAYS .. + VALUE_WAYS - 1, and the next way to replace. */
   private readonly lastArg: string[] = [];
   private readonly lastArgId: number[] = [];
+  private readonly valueNext: number[] = [];
   /** Per argument position p: names and ids of its cache ways p * NAME_WAYS .. + NAME_WAYS - 1, and the next way to replace. */
   private readonly wayName: string[] = [];
   private readonly wayId: number[] = [];
@@ -326,7 +328,8 @@ export class PerfettoSink extends TimelineSink {
    * the array is reused and may be longer than `args`: readers stop at args.length).
    * Argument names are a few constants per kind of event, and kinds interleave in the stream:
    * a small cache per position (NAME_WAYS entries, compared by identity first) answers them
-   * without hashing; string values (job, resource names) keep a one-entry cache per position.
+   * without hashing; so are string values (job and resource names: chiplets interleave, so a
+   * position sees a few at a time).
    */
   private argIids(args: Args): number[] {
     const out = this.aiids;
@@ -353,12 +356,20 @@ export class PerfettoSink extends TimelineSink {
       out[i] = id;
       const v = args[i + 1];
       if (typeof v === 'string') {
-        let sid: number;
-        if (last[i + 1] === v) sid = lastId[i + 1];
-        else {
+        const vWays = (i >> 1) * VALUE_WAYS;
+        let sid = 0;
+        for (let k = vWays; k < vWays + VALUE_WAYS; k++) {
+          if (last[k] === v) {
+            sid = lastId[k];
+            break;
+          }
+        }
+        if (sid === 0) {
           sid = intern(this.strings, this.newStrings, v);
-          last[i + 1] = v;
-          lastId[i + 1] = sid;
+          const next = this.valueNext[i >> 1] ?? 0;
+          this.valueNext[i >> 1] = next + 1;
+          last[vWays + (next % VALUE_WAYS)] = v;
+          lastId[vWays + (next % VALUE_WAYS)] = sid;
         }
         out[i + 1] = sid;
       }
