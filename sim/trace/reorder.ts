@@ -67,6 +67,7 @@ export class ReorderBuffer<T extends TimedEvent> {
   private count = 0;
   private limitNs = 0;
   private keys = new Float64Array(256);
+  private pos = new Int32Array(256);
   /** A bucket's events while sort() writes them back in order (grows to the largest bucket). */
   private readonly scratch: T[] = [];
   /** Largest number of events held at once (for the memory check in the bench). */
@@ -126,39 +127,48 @@ export class ReorderBuffer<T extends TimedEvent> {
   }
 
   /**
-   * The first `n` events of a bucket in (key, arrival) order. Arrival order within a bucket is
-   * its position, so key * 2^15 + position is a unique number whose plain numeric order is that
-   * order, as long as it stays an exact integer; otherwise a comparator sort on (key, seq).
-   * Small buckets (most) are insertion-sorted on those numbers; larger ones use the typed
-   * array's sort.
+   * The first `n` events of a bucket in (key, arrival) order; arrival order within a bucket is
+   * position. Small buckets (most) are insertion-sorted (stable) on their keys with the
+   * positions alongside. Larger ones sort key * 2^15 + position, a unique number whose plain
+   * numeric order is that order, with the typed array's sort, as long as it stays an exact
+   * integer; otherwise a comparator sort on (key, seq).
    */
   private sort(list: T[], n: number): void {
     if (n < 2) return;
-    let maxKey = 0;
-    for (let i = 0; i < n; i++) if (list[i].key > maxKey) maxKey = list[i].key;
-    if (n > POS_LIMIT || maxKey * POS_LIMIT + POS_LIMIT > Number.MAX_SAFE_INTEGER) {
-      const sorted = list.slice(0, n).sort(byKeySeq);
-      for (let i = 0; i < n; i++) list[i] = sorted[i];
-      return;
+    if (this.keys.length < n) {
+      this.keys = new Float64Array(Math.max(n, 2 * this.keys.length));
+      this.pos = new Int32Array(this.keys.length);
     }
-    if (this.keys.length < n) this.keys = new Float64Array(Math.max(n, 2 * this.keys.length));
     const keys = this.keys;
-    for (let i = 0; i < n; i++) keys[i] = list[i].key * POS_LIMIT + i;
+    const pos = this.pos;
     if (n <= INSERTION_MAX) {
-      for (let i = 1; i < n; i++) {
-        const k = keys[i];
+      for (let i = 0; i < n; i++) {
+        const k = list[i].key;
         let j = i - 1;
         while (j >= 0 && keys[j] > k) {
           keys[j + 1] = keys[j];
+          pos[j + 1] = pos[j];
           j--;
         }
         keys[j + 1] = k;
+        pos[j + 1] = i;
       }
-    } else keys.subarray(0, n).sort();
+    } else {
+      let maxKey = 0;
+      for (let i = 0; i < n; i++) if (list[i].key > maxKey) maxKey = list[i].key;
+      if (n > POS_LIMIT || maxKey * POS_LIMIT + POS_LIMIT > Number.MAX_SAFE_INTEGER) {
+        const sorted = list.slice(0, n).sort(byKeySeq);
+        for (let i = 0; i < n; i++) list[i] = sorted[i];
+        return;
+      }
+      for (let i = 0; i < n; i++) keys[i] = list[i].key * POS_LIMIT + i;
+      keys.subarray(0, n).sort();
+      for (let i = 0; i < n; i++) pos[i] = keys[i] % POS_LIMIT;
+    }
     // Written back in place (through a reused copy): no array allocated per bucket.
     const copy = this.scratch;
     for (let i = 0; i < n; i++) copy[i] = list[i];
-    for (let j = 0; j < n; j++) list[j] = copy[keys[j] % POS_LIMIT];
+    for (let j = 0; j < n; j++) list[j] = copy[pos[j]];
   }
 
   drainAll(out: (e: T) => void): void {
