@@ -1,6 +1,4 @@
 /** Command-line checks yargs does not make. */
-import * as path from 'path';
-
 /**
  * yargs turns a flag given twice into an array (`--out a --out b`, `--no-trace --trace x`),
  * which later code would use as a path. Returns the one-line complaint, or undefined.
@@ -17,11 +15,3 @@ export function checkRepeatedFlags(args: Record<string, unknown>, arrays: readon
   return undefined;
 }
 
-/**
- * Output files are written to `.<name>.<pid>[.<random>].tmp` next to them and renamed
- * (sim/cli/files.ts, sim/trace/file.ts); an error on the temporary file names the user's path.
- */
-export function userPathOf(p: string): string {
-  const m = /^\.(.+)\.\d+(?:\.[0-9a-f]+)?\.tmp$/.exec(path.basename(p));
-  return m ? path.join(path.dirname(p), m[1]) : p;
-}

@@ -3,7 +3,7 @@
  * whole or not at all. The page names the command line, the inputs, mcmsim's version and the seed.
  */
 import * as path from 'path';
-import { writeFileAtomic } from './files';
+import { writeFileAtomic } from '../output/atomic';
 import { HtmlReport, renderHtml, ReportMeta } from '../report/html/page';
 import { sweepReport, SweepRow } from '../report/html/sweep';
 

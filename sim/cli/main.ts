@@ -14,9 +14,7 @@ import { loadPackage } from '../input/package';
 import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
 import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesText, summaryText, table } from '../report/format';
-import { OutputError, describeCode, writeFileAtomic } from './files';
-import { enableTempReaper, registerTemp, releaseTemp } from './temps';
-import { tempFileHooks } from '../trace/file';
+import { OutputError, describeCode, processTemps, writeFileAtomic } from '../output/atomic';
 import { CostArgs, costOfLayer, costText } from '../report/layer';
 import { openSinks } from './sinks';
 import { OBJECTIVES, ObjectiveName } from '../sched/objective';
@@ -30,7 +28,7 @@ import { reportMeta, writeHtmlReport, writeSweepHtml } from './html';
 import { compareReport } from '../report/html/compare';
 import { validateReport } from '../report/html/validate';
 import { cmdImport, importOptions } from './import';
-import { checkRepeatedFlags, userPathOf } from './flags';
+import { checkRepeatedFlags } from './flags';
 
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
 const DEFAULT_PACKAGE = path.join(ROOT, 'models/packages/het_3x3.json');
@@ -370,8 +368,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const err = e as NodeJS.ErrnoException;
     if (err && err.code && err.syscall) {
-      // Output files we cannot write: a user error, not a bug.
-      process.stderr.write(`mcmsim: error: ${userPathOf(err.path ?? '')}: cannot write (${describeCode(err.code)})\n`);
+      // Output files we cannot write (sim/output/atomic.ts names them itself): a user error, not a bug.
+      process.stderr.write(`mcmsim: error: ${err.path ?? ''}: cannot write (${describeCode(err.code)})\n`);
       return 2;
     }
     process.stderr.write(`mcmsim: internal error: ${(e as Error).message}\n${process.env.MCMSIM_DEBUG ? (e as Error).stack + '\n' : ''}`);
@@ -385,9 +383,7 @@ if (require.main === module) {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  enableTempReaper();
-  tempFileHooks.created = registerTemp;
-  tempFileHooks.removed = releaseTemp;
+  processTemps.startReaper();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
