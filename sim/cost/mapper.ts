@@ -70,6 +70,7 @@ export function packageSources(pkg: Package): DataSources {
   })));
   return s;
 }
+/** Pure memoisation of packageSources() per (frozen) package: one frozen object, so plan caches keyed by it hit. */
 const sourcesOf = new WeakMap<Package, DataSources>();
 
 export type Objective = 'latency' | 'energy' | 'edp';
