@@ -39,7 +39,7 @@
  */
 import { ChipletKind, LayerShape, Package } from '../input/types';
 import { bufferLayout } from './buffer';
-import { TileDims, Unrolling, unrollings } from './spatial';
+import { cdiv, TileDims, Unrolling, unrollings } from './spatial';
 
 /** Where a layer's operands come from, as the mapper costs their loads. */
 export interface DataSources {
@@ -109,8 +109,6 @@ export interface Mapping {
   rfAccessBytes: number;
   energy: LevelEnergy;
 }
-
-const cdiv = (a: number, b: number) => Math.ceil(a / b);
 
 /** Distinct part counts for splitting n items: every t giving a distinct chunk ceil(n/t). */
 export function splitCounts(n: number): number[] {

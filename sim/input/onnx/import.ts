@@ -24,7 +24,7 @@ import { InputError } from '../errors';
 import { parseWorkload } from '../workload';
 import { Workload } from '../types';
 import { DT, OnnxModel, OnnxNode, readOnnxFile } from './decode';
-import { inferNode, ShapeError, TensorFacts } from './shapes';
+import { elems, inferNode, ShapeError, TensorFacts } from './shapes';
 import { Lowered, lowerConv, lowerConvTranspose, lowerLinear, lowerMatmul, lowerPool, lowerVector } from './lower';
 
 export interface ImportOptions {
@@ -75,7 +75,6 @@ export const SUPPORTED_OPS: readonly string[] = [...FREE, ...UNARY, ...ELEMENTWI
 
 const FLOAT_TYPES: number[] = [DT.FLOAT, DT.FLOAT16, DT.DOUBLE, 16 /* BFLOAT16 */];
 const INT_TYPES: number[] = [DT.INT64, DT.INT32, DT.INT16, DT.INT8, DT.UINT8, DT.UINT16, DT.UINT32, DT.UINT64, DT.BOOL];
-const elems = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Which workload layers an activation tensor comes from ([] and model: the model input). */
 interface Source {
