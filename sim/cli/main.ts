@@ -163,7 +163,7 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
     ev = await evaluate(schedule, inputs);
   }
   const c = ev.comparison;
-  if (args.html) writeHtmlReport(args.html, validateReport(c, reportMeta(args.schedule ? [args.schedule] : [args.scenario, args.package], args.seed, args.argv)));
+  if (args.html) writeHtmlReport(args.html, validateReport(c, reportMeta(args.schedule ? [args.schedule] : [args.scenario, args.package], args.seed, args.argv)), args.quiet);
   const format = args.json ? 'json' : args.format;
   if (format === 'json') out(JSON.stringify(c, null, 2));
   else if (format === 'csv') process.stdout.write(jobsCsv(c));
@@ -191,7 +191,7 @@ async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; pac
     const p = new Progress(units.length, args.quiet);
     return runUnits('package', units, { jobs, onResult: (i) => p.unit(unitLabel(units[i])) });
   });
-  if (args.html) writeHtmlReport(args.html, compareReport(r, reportMeta([...scenarios, ...packages], args.seed, args.argv), args.baseline));
+  if (args.html) writeHtmlReport(args.html, compareReport(r, reportMeta([...scenarios, ...packages], args.seed, args.argv), args.baseline), args.quiet);
   out(args.json ? JSON.stringify(r, null, 2) : comparisonText(r, args.format === 'md'));
 }
 
@@ -201,7 +201,7 @@ async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: str
     const r = mergeSweep(args.files, args.json ? 'json' : args.format);
     if (!args.quiet) for (const f of r.unfinished) process.stderr.write(`${f}: ignored an unfinished last line (a shard still running, or killed)\n`);
     if (!args.quiet) for (const c of r.coverage) process.stderr.write(`${c.sweep}: ${c.present} of ${c.units} units${c.missing.length ? `; missing ${c.missing.slice(0, 20).join(', ')}${c.missing.length > 20 ? ', ...' : ''}` : ''}\n`);
-    if (args.html) writeSweepHtml(args.html, r.lines, args.files, args.argv);
+    if (args.html) writeSweepHtml(args.html, r.lines, args.files, args.quiet, args.argv);
     if (args.out) writeFileAtomic(args.out, r.text);
     else process.stdout.write(r.text);
     return 0;
