@@ -15,3 +15,23 @@ export function checkRepeatedFlags(args: Record<string, unknown>, arrays: readon
   return undefined;
 }
 
+
+/** Flags and positionals that name a file (an empty value is never meant). */
+const PATH_FLAGS = ['scenario', 'package', 'schedule', 'schedule-out', 'trace', 'chrome-trace', 'out', 'scenario-out', 'html', 'scenarios', 'packages'];
+const PATH_POSITIONALS = ['spec', 'files', 'model'];
+
+/**
+ * A file flag given an empty string (`--scenario ''`, or `--trace` with no value) would be read
+ * as a file named "" ("file not found" with no name), a folder (EISDIR), or silently no output
+ * at all (`--trace ''`, `--html ''`). Returns the one-line complaint naming the flag, or undefined.
+ */
+export function checkEmptyPaths(args: Record<string, unknown>): string | undefined {
+  for (const key of [...PATH_FLAGS, ...PATH_POSITIONALS]) {
+    const v = args[key];
+    if (v === '' || (Array.isArray(v) && v.includes(''))) {
+      const name = PATH_POSITIONALS.includes(key) ? `<${key}>` : `--${key}`;
+      return `${name} needs a file path, got an empty string`;
+    }
+  }
+  return undefined;
+}

@@ -28,7 +28,7 @@ import { reportMeta, writeHtmlReport, writeSweepHtml } from './html';
 import { compareReport } from '../report/html/compare';
 import { validateReport } from '../report/html/validate';
 import { cmdImport, importOptions } from './import';
-import { checkRepeatedFlags } from './flags';
+import { checkEmptyPaths, checkRepeatedFlags } from './flags';
 
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
 const DEFAULT_PACKAGE = path.join(ROOT, 'models/packages/het_3x3.json');
@@ -334,10 +334,10 @@ export function buildCli(argv: string[]): Argv {
 
 class UsageError extends Error {}
 
-/** yargs passes its instance too: flags the command declares as arrays may repeat, no other may. */
+/** yargs passes its instance too: flags the command declares as arrays may repeat, no other may; no file flag may be empty. */
 function rejectRepeatedFlags(args: Record<string, unknown>, y: { getOptions(): { array: string[] } }): void {
-  const repeated = checkRepeatedFlags(args, y.getOptions().array);
-  if (repeated) throw new UsageError(repeated);
+  const wrong = checkRepeatedFlags(args, y.getOptions().array) ?? checkEmptyPaths(args);
+  if (wrong) throw new UsageError(wrong);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -133,6 +133,28 @@ describe('errors blame the right file, on one line', () => {
   });
 });
 
+describe('a file flag given an empty string: one line naming the flag, exit 2', () => {
+  // Before: "mcmsim: error: : (top level): file not found", ": cannot write (it is a folder, EISDIR)",
+  // or no output at all (--trace '', --html '' were taken as "not given").
+  const cases: [string[], string][] = [
+    [['run', '--scenario', ''], '--scenario'],
+    [['run', '--package', '', '--no-trace'], '--package'],
+    [['run', '--scenario', SCEN, '--package', PKG, '--trace', ''], '--trace'],
+    [['run', '--scenario', SCEN, '--package', PKG, '--no-trace', '--chrome-trace', ''], '--chrome-trace'],
+    [['schedule', '--scenario', SCEN, '--package', PKG, '--out', ''], '--out'],
+    [['validate', '--schedule', ''], '--schedule'],
+    [['validate', '--scenario', SCEN, '--package', PKG, '--html', ''], '--html'],
+    [['compare', '--scenarios', SCEN, '', '--packages', PKG], '--scenarios'],
+    [['sweep', '', '--out', path.join(tmp, 'r.jsonl')], '<spec>'],
+    [['import', 'onnx', '', '--out', path.join(tmp, 'w.json')], '<model>'],
+  ];
+  for (const [argv, flag] of cases) {
+    test(`${argv[0]} ${flag} ''`, async () => {
+      await expectError(argv, `${flag} needs a file path, got an empty string`);
+    });
+  }
+});
+
 describe('a 200 MB workload is refused at once; validation is linear', () => {
   test('a 200 MB file: refused by its size, before reading it', async () => {
     const w = path.join(tmp, 'w-200mb.json');
