@@ -15,6 +15,7 @@ import { affinityTable, averagesTable, reproduceText, sensitivityTable, sloCompa
 import { dataflowAffinity } from '../sim/report/affinity';
 import { loadScenario } from '../sim/input/scenario';
 import { loadPackage } from '../sim/input/package';
+import { writeFileAtomic } from '../sim/output/atomic';
 
 const ROOT = path.resolve(__dirname, '..');
 const README = path.join(ROOT, 'README.md');
@@ -98,9 +99,7 @@ async function main() {
   const a = readme.indexOf(BEGIN);
   const b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error(`README.md has no "${BEGIN}" ... "${END}" block`);
-  const tmp = `${README}.tmp`;
-  fs.writeFileSync(tmp, readme.slice(0, a) + text + readme.slice(b + END.length));
-  fs.renameSync(tmp, README);
+  writeFileAtomic(README, readme.slice(0, a) + text + readme.slice(b + END.length));
   process.stderr.write(`updated README.md (${(main3.cpuS + variant.cpuS + slo.cpuS + sensCpuS + six.cpuS).toFixed(0)} CPU s)\n`);
 }
 

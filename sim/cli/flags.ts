@@ -1,6 +1,4 @@
 /** Command-line checks yargs does not make. */
-import * as path from 'path';
-
 /**
  * yargs turns a flag given twice into an array (`--out a --out b`, `--no-trace --trace x`),
  * which later code would use as a path. Returns the one-line complaint, or undefined.
@@ -17,11 +15,23 @@ export function checkRepeatedFlags(args: Record<string, unknown>, arrays: readon
   return undefined;
 }
 
+
+/** Flags and positionals that name a file (an empty value is never meant). */
+const PATH_FLAGS = ['scenario', 'package', 'schedule', 'schedule-out', 'trace', 'chrome-trace', 'out', 'scenario-out', 'html', 'scenarios', 'packages'];
+const PATH_POSITIONALS = ['spec', 'files', 'model'];
+
 /**
- * Output files are written to `.<name>.<pid>[.<random>].tmp` next to them and renamed
- * (sim/cli/files.ts, sim/trace/file.ts); an error on the temporary file names the user's path.
+ * A file flag given an empty string (`--scenario ''`, or `--trace` with no value) would be read
+ * as a file named "" ("file not found" with no name), a folder (EISDIR), or silently no output
+ * at all (`--trace ''`, `--html ''`). Returns the one-line complaint naming the flag, or undefined.
  */
-export function userPathOf(p: string): string {
-  const m = /^\.(.+)\.\d+(?:\.[0-9a-f]+)?\.tmp$/.exec(path.basename(p));
-  return m ? path.join(path.dirname(p), m[1]) : p;
+export function checkEmptyPaths(args: Record<string, unknown>): string | undefined {
+  for (const key of [...PATH_FLAGS, ...PATH_POSITIONALS]) {
+    const v = args[key];
+    if (v === '' || (Array.isArray(v) && v.includes(''))) {
+      const name = PATH_POSITIONALS.includes(key) ? `<${key}>` : `--${key}`;
+      return `${name} needs a file path, got an empty string`;
+    }
+  }
+  return undefined;
 }

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Argv } from 'yargs';
 import { importOnnx } from '../input/onnx/import';
 import { InputError } from '../input/errors';
-import { writeFileAtomic } from './files';
+import { writeFileAtomic } from '../output/atomic';
 
 export interface ImportArgs {
   format: string;

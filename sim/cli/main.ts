@@ -14,9 +14,7 @@ import { loadPackage } from '../input/package';
 import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
 import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesText, summaryText, table } from '../report/format';
-import { OutputError, describeCode, writeFileAtomic } from './files';
-import { enableTempReaper, registerTemp, releaseTemp } from './temps';
-import { tempFileHooks } from '../trace/file';
+import { OutputError, describeCode, processTemps, writeFileAtomic } from '../output/atomic';
 import { CostArgs, costOfLayer, costText } from '../report/layer';
 import { openSinks } from './sinks';
 import { OBJECTIVES, ObjectiveName } from '../sched/objective';
@@ -30,7 +28,7 @@ import { reportMeta, writeHtmlReport, writeSweepHtml } from './html';
 import { compareReport } from '../report/html/compare';
 import { validateReport } from '../report/html/validate';
 import { cmdImport, importOptions } from './import';
-import { checkRepeatedFlags, userPathOf } from './flags';
+import { checkEmptyPaths, checkRepeatedFlags } from './flags';
 
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
 const DEFAULT_PACKAGE = path.join(ROOT, 'models/packages/het_3x3.json');
@@ -165,7 +163,7 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
     ev = await evaluate(schedule, inputs);
   }
   const c = ev.comparison;
-  if (args.html) writeHtmlReport(args.html, validateReport(c, reportMeta(args.schedule ? [args.schedule] : [args.scenario, args.package], args.seed, args.argv)));
+  if (args.html) writeHtmlReport(args.html, validateReport(c, reportMeta(args.schedule ? [args.schedule] : [args.scenario, args.package], args.seed, args.argv)), args.quiet);
   const format = args.json ? 'json' : args.format;
   if (format === 'json') out(JSON.stringify(c, null, 2));
   else if (format === 'csv') process.stdout.write(jobsCsv(c));
@@ -193,7 +191,7 @@ async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; pac
     const p = new Progress(units.length, args.quiet);
     return runUnits('package', units, { jobs, onResult: (i) => p.unit(unitLabel(units[i])) });
   });
-  if (args.html) writeHtmlReport(args.html, compareReport(r, reportMeta([...scenarios, ...packages], args.seed, args.argv), args.baseline));
+  if (args.html) writeHtmlReport(args.html, compareReport(r, reportMeta([...scenarios, ...packages], args.seed, args.argv), args.baseline), args.quiet);
   out(args.json ? JSON.stringify(r, null, 2) : comparisonText(r, args.format === 'md'));
 }
 
@@ -203,7 +201,7 @@ async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: str
     const r = mergeSweep(args.files, args.json ? 'json' : args.format);
     if (!args.quiet) for (const f of r.unfinished) process.stderr.write(`${f}: ignored an unfinished last line (a shard still running, or killed)\n`);
     if (!args.quiet) for (const c of r.coverage) process.stderr.write(`${c.sweep}: ${c.present} of ${c.units} units${c.missing.length ? `; missing ${c.missing.slice(0, 20).join(', ')}${c.missing.length > 20 ? ', ...' : ''}` : ''}\n`);
-    if (args.html) writeSweepHtml(args.html, r.lines, args.files, args.argv);
+    if (args.html) writeSweepHtml(args.html, r.lines, args.files, args.quiet, args.argv);
     if (args.out) writeFileAtomic(args.out, r.text);
     else process.stdout.write(r.text);
     return 0;
@@ -336,10 +334,10 @@ export function buildCli(argv: string[]): Argv {
 
 class UsageError extends Error {}
 
-/** yargs passes its instance too: flags the command declares as arrays may repeat, no other may. */
+/** yargs passes its instance too: flags the command declares as arrays may repeat, no other may; no file flag may be empty. */
 function rejectRepeatedFlags(args: Record<string, unknown>, y: { getOptions(): { array: string[] } }): void {
-  const repeated = checkRepeatedFlags(args, y.getOptions().array);
-  if (repeated) throw new UsageError(repeated);
+  const wrong = checkRepeatedFlags(args, y.getOptions().array) ?? checkEmptyPaths(args);
+  if (wrong) throw new UsageError(wrong);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -370,8 +368,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const err = e as NodeJS.ErrnoException;
     if (err && err.code && err.syscall) {
-      // Output files we cannot write: a user error, not a bug.
-      process.stderr.write(`mcmsim: error: ${userPathOf(err.path ?? '')}: cannot write (${describeCode(err.code)})\n`);
+      // Output files we cannot write (sim/output/atomic.ts names them itself): a user error, not a bug.
+      process.stderr.write(`mcmsim: error: ${err.path ?? ''}: cannot write (${describeCode(err.code)})\n`);
       return 2;
     }
     process.stderr.write(`mcmsim: internal error: ${(e as Error).message}\n${process.env.MCMSIM_DEBUG ? (e as Error).stack + '\n' : ''}`);
@@ -385,9 +383,7 @@ if (require.main === module) {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  enableTempReaper();
-  tempFileHooks.created = registerTemp;
-  tempFileHooks.removed = releaseTemp;
+  processTemps.startReaper();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -45,6 +45,6 @@ export async function runReproduce(args: ReproduceArgs, jobs: number): Promise<s
   // worker threads they overlap; the whole run's process CPU (every thread) is the honest total.
   const cpu = process.cpuUsage(cpu0);
   report.cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  if (args.html) writeHtmlReport(args.html, reproduceReport(report, reportMeta(['models/scenarios/scar*.json', 'models/packages/scar_*.json'], args.seed, args.argv)));
+  if (args.html) writeHtmlReport(args.html, reproduceReport(report, reportMeta(['models/scenarios/scar*.json', 'models/packages/scar_*.json'], args.seed, args.argv)), args.quiet);
   return args.json ? JSON.stringify(report, null, 2) : reproduceText(report, args.format === 'md');
 }

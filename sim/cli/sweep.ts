@@ -16,7 +16,7 @@ import { loadSweep } from '../input/sweep';
 import { coverage, orderLines, parseSweepLines, serializeLines, SweepLine, sweepTable, SweepTask } from '../report/sweep';
 import { defaultJobs, runUnits } from './pool';
 import { Progress } from './progress';
-import { tempPathFor, writeFileAtomic } from './files';
+import { writeFileAtomic } from '../output/atomic';
 
 export class SweepUsageError extends Error {}
 
@@ -126,7 +126,6 @@ export async function runSweep(specFile: string, opts: { out: string; shard: Sha
     rewrite();
   } finally {
     progress.end();
-    fs.rmSync(tempPathFor(opts.out), { force: true });
   }
   return { out: opts.out, shard: opts.shard, units: mine.length, skipped: mine.length - todo.length, ran: todo.length, errors };
 }

@@ -93,6 +93,7 @@ interface TileSeq {
   readonly runs: Int32Array;
 }
 
+/** Pure memoisation of tileSeq() per LayerPlan (LayerPlan fields are readonly; a plan is not changed after planLayer returns it). */
 const tileSeqs = new WeakMap<LayerPlan, TileSeq>();
 
 function tileSeq(plan: LayerPlan): TileSeq {

@@ -39,7 +39,7 @@
  */
 import { ChipletKind, LayerShape, Package } from '../input/types';
 import { bufferLayout } from './buffer';
-import { TileDims, Unrolling, unrollings } from './spatial';
+import { cdiv, TileDims, Unrolling, unrollings } from './spatial';
 
 /** Where a layer's operands come from, as the mapper costs their loads. */
 export interface DataSources {
@@ -70,6 +70,7 @@ export function packageSources(pkg: Package): DataSources {
   })));
   return s;
 }
+/** Pure memoisation of packageSources() per (frozen) package: one frozen object, so plan caches keyed by it hit. */
 const sourcesOf = new WeakMap<Package, DataSources>();
 
 export type Objective = 'latency' | 'energy' | 'edp';
@@ -108,8 +109,6 @@ export interface Mapping {
   rfAccessBytes: number;
   energy: LevelEnergy;
 }
-
-const cdiv = (a: number, b: number) => Math.ceil(a / b);
 
 /** Distinct part counts for splitting n items: every t giving a distinct chunk ceil(n/t). */
 export function splitCounts(n: number): number[] {

@@ -70,12 +70,20 @@ export function share(total: number, n: number, i: number): number {
   return Math.floor((total * (i + 1)) / n) - Math.floor((total * i) / n);
 }
 
+/**
+ * Pure memoisation, the only state here: planLayer's result is a function of its arguments, the
+ * key holds every one of them (kind and shape by identity: both are frozen input IR), and a
+ * WeakMap lets the entries go with the package or workload. A cache hit returns exactly what a
+ * fresh computation would, so this module-level map changes no result and needs no owner.
+ */
 const cache = new WeakMap<ChipletKind, WeakMap<LayerShape, Map<string, LayerPlan | string>>>();
+/** Pure memoisation of sourceKey() per (frozen) DataSources object. */
 const sourceKeys = new WeakMap<DataSources, string>();
 
+/** Every field of DataSources the mapper reads (the latencies too: they set the tile transfer time). */
 function sourceKey(s: DataSources): string {
   let k = sourceKeys.get(s);
-  if (k === undefined) sourceKeys.set(s, (k = `${s.weightGBps},${s.weightPjPerByte},${s.inputGBps},${s.inputPjPerByte},${s.sharedPath ? 1 : 0}`));
+  if (k === undefined) sourceKeys.set(s, (k = `${s.weightGBps},${s.weightLatencyNs},${s.weightPjPerByte},${s.inputGBps},${s.inputLatencyNs},${s.inputPjPerByte},${s.sharedPath ? 1 : 0}`));
   return k;
 }
 

@@ -58,7 +58,8 @@ export interface Unrolling {
   rf: number;
 }
 
-const cdiv = (a: number, b: number) => Math.ceil(a / b);
+/** Ceiling division: folds, parts and chunks of a count (also used by the mapper). */
+export const cdiv = (a: number, b: number) => Math.ceil(a / b);
 
 /**
  * The unrollings dataflow `df` allows for tile `t` of `sh` on a rows x cols array (appended to

@@ -24,7 +24,7 @@ export function showChar(c: string): string {
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-const WS = new Set([' ', '\t', '\n', '\r']);
+const WS: ReadonlySet<string> = new Set([' ', '\t', '\n', '\r']);
 
 function locate(text: string): { pos: number; what: string } {
   let i = 0;

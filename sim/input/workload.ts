@@ -24,7 +24,7 @@ export function loadWorkload(file: string): Workload {
   return parseWorkload(file, readJsonFile(file));
 }
 
-const ALL_FIELDS = new Set([...COMMON, ...Object.values(FIELDS).flatMap((f) => [...f.req, ...f.opt])]);
+const ALL_FIELDS: ReadonlySet<string> = new Set([...COMMON, ...Object.values(FIELDS).flatMap((f) => [...f.req, ...f.opt])]);
 const ALLOWED = Object.fromEntries(OPS.map((op) => [op, new Set([...FIELDS[op].req, ...FIELDS[op].opt, ...COMMON])])) as Record<LayerOp, Set<string>>;
 
 export function parseWorkload(file: string, json: unknown): Workload {

@@ -5,8 +5,10 @@ import { PackageComparison } from './packages';
 
 export const ms = (ps: number) => (ps / 1e9).toFixed(4);
 export const mj = (pj: number) => (pj / 1e9).toFixed(4);
-export const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%` : 'n/a');
-export const sci = (x: number) => x.toExponential(4);
+/** A signed percentage of a fraction with `digits` decimals (0.1234 -> +12.34%); 'n/a' when not finite. */
+export const pct = (x: number, digits = 2) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(digits)}%` : 'n/a');
+/** Scientific notation with `digits` decimals (1.2346e-3); 'n/a' when not finite. */
+export const sci = (x: number, digits = 4) => (Number.isFinite(x) ? x.toExponential(digits) : 'n/a');
 
 export function table(header: string[], rows: (string | number)[][], alignLeft = 1): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
@@ -14,6 +16,12 @@ export function table(header: string[], rows: (string | number)[][], alignLeft =
   return cells
     .map((r) => r.map((c, i) => (i < alignLeft ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ').trimEnd())
     .join('\n');
+}
+
+/** A Markdown (GitHub) table: header, separator, rows; no trailing newline. */
+export function mdTable(header: readonly (string | number)[], rows: readonly (readonly (string | number)[])[]): string {
+  const line = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 const relPct = (sim: number, est: number) => (est === 0 ? '' : pct((sim - est) / est));
@@ -122,11 +130,7 @@ export function comparisonText(r: PackageComparison, markdown: boolean): string 
     }),
   );
   let text: string;
-  if (markdown) {
-    const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-    text = [line(header), line(header.map(() => '---')), ...rows.map(line), ...avg.map(line)].join('\n');
-  } else {
-    text = table(header, [...rows, ...avg]);
-  }
+  if (markdown) text = mdTable(header, [...rows, ...avg]);
+  else text = table(header, [...rows, ...avg]);
   return [`strategy ${r.strategy}, seed ${r.seed}; EDP in J*s (simulated); reduction = 1 - EDP(best heterogeneous) / EDP(homogeneous)`, text, ...gaps].join('\n');
 }

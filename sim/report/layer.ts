@@ -192,22 +192,29 @@ function mappingRows(m: MappingSummary): (string | number)[][] {
     ['spatial (rows x cols)', `${m.spatial}; ${m.rowsUsed} x ${m.colsUsed} PEs used`],
     ['tiles, loop order', `${m.kParts} K-parts x ${m.nParts} N-parts, ${m.loopOrder}`],
     ['tile (groups, K, C, output rows)', `${t.g}, ${t.k}, ${t.c}, ${t.n}`],
-    ['compute cycles', m.computeCycles], ['mapper latency estimate (cycles)', m.mapperLatencyCycles],
+    ['compute: PE array busy (cycles)', m.computeCycles], ['latency as the mapper ranks it, no output stores (cycles)', m.mapperLatencyCycles],
     ['PE utilisation', `${(m.utilization * 100).toFixed(2)}%`],
-    ['bytes: loaded (weights, inputs)', `${m.weightLoadBytes}, ${m.inputLoadBytes}`],
+    ['bytes loaded from DRAM (weights, inputs)', `${m.weightLoadBytes}, ${m.inputLoadBytes}`],
     ['bytes: buffer, array network, registers', `${m.bufferAccessBytes}, ${m.arrayAccessBytes}, ${m.rfAccessBytes}`],
-    ['energy pJ: MAC, registers, array, buffer, loads', [m.mapperEnergy.macPj, m.mapperEnergy.rfPj, m.mapperEnergy.arrayPj, m.mapperEnergy.bufferPj, m.mapperEnergy.loadPj].map(pj).join(', ')],
+    ['mapper energy (pJ): MAC, registers, array, buffer, DRAM loads', [m.mapperEnergy.macPj, m.mapperEnergy.rfPj, m.mapperEnergy.arrayPj, m.mapperEnergy.bufferPj, m.mapperEnergy.loadPj].map(pj).join(', ')],
   ];
 }
 
-/** The `cost` command's text report. */
+/**
+ * The `cost` command's text report. Three latencies: the array's compute cycles alone; the
+ * mapper's ranking estimate (loads overlapped with compute, first load exposed, stores left
+ * out); the contention-free list schedule of the tiles from the first DRAM load to the last
+ * output store (jobLatencyPs, the `latencyCycles` JSON field). Two DRAM energies: the mapper's
+ * (weight and input loads only) and the evaluator's (every DRAM byte, stores included).
+ */
 export function costText(r: CostResult, table: (head: string[], rows: (string | number)[][]) => string): string {
   const lines = [`layer ${r.layer} on a ${r.peRows}x${r.peCols} ${r.dataflow} chiplet, ${r.samples} sample(s); mapping chosen by ${r.objective}`];
   lines.push(table(['', 'value'], [
     ['MACs', r.macs], ['vector ops', r.vectorOps], ...mappingRows(r.mapping),
-    ['latency cycles (DRAM-bound incl.)', r.latencyCycles], ['bound', r.bound], ['output bytes', r.outputBytes], ['DRAM bytes', r.dramBytes],
+    ['latency, first DRAM load to last output store (cycles)', r.latencyCycles], ['bound (memory: latency > 1.05 x compute)', r.bound],
+    ['output bytes', r.outputBytes], ['DRAM bytes: loads + output stores', r.dramBytes],
     ['energy compute (pJ)', pj(r.energy.computePj)], ['energy registers (pJ)', pj(r.energy.rfPj)], ['energy array network (pJ)', pj(r.energy.arrayPj)],
-    ['energy buffer (pJ)', pj(r.energy.bufferPj)], ['energy DRAM (pJ)', pj(r.energy.dramPj)], ['energy static (pJ)', pj(r.energy.staticPj)],
+    ['energy buffer (pJ)', pj(r.energy.bufferPj)], ['energy DRAM, loads + output stores (pJ)', pj(r.energy.dramPj)], ['energy static (pJ)', pj(r.energy.staticPj)],
     ['energy total (pJ)', pj(r.energy.totalPj)],
   ]));
   r.runnersUp.forEach((m, i) => {

@@ -1,5 +1,5 @@
 /** Text and Markdown tables of a SCAR reproduction, shaped like the paper's Tables IV, V and VI. */
-import { table } from './format';
+import { mdTable, pct as pctOf, sci as sciOf, table } from './format';
 import { Affinity } from './affinity';
 import { PAPER, SCAR_STRATEGIES, SCAR_STRATEGIES_6X6, ScarReport, ScenarioReport, StrategyKey } from './reproduce';
 
@@ -9,14 +9,13 @@ const LABEL: Record<StrategyKey, string> = {
 };
 
 const sig = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : 'n/a');
-const sci = (x: number) => (Number.isFinite(x) ? x.toExponential(3) : 'n/a');
-const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : 'n/a');
+// One digit less than the CLI's other tables: the paper's tables are this precise.
+const sci = (x: number) => sciOf(x, 3);
+const pct = (x: number) => pctOf(x, 1);
 const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(3)}x` : 'n/a');
 
 function render(header: string[], rows: (string | number)[][], md: boolean): string {
-  if (!md) return table(header, rows);
-  const line = (r: (string | number)[]) => `| ${r.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  return md ? mdTable(header, rows) : table(header, rows);
 }
 
 const sid = (s: ScenarioReport) => `${s.id}`;

@@ -9,7 +9,7 @@ import { loadPackageWith, PackageOverrides, OVERRIDE_KEYS } from '../input/overr
 import { SweepUnit } from '../input/sweep';
 import { evaluateOnPackage } from './packages';
 import { loadScenario } from '../input/scenario';
-import { sci, table } from './format';
+import { mdTable, pct, sci, table } from './format';
 
 export interface SweepLine {
   /** The unit's identity (sim/input/sweep.ts); resume and merge match on it. */
@@ -122,11 +122,8 @@ export function sweepTable(lines: SweepLine[], format: 'text' | 'md' | 'csv'): s
     const id = [l.scenario, l.package, l.strategy, l.seed, ...keys.map((k) => ov(l, k))];
     if (!l.simulated || !l.analytical) return [...id, '', '', '', `error: ${l.error ?? 'no result'}`, '', ''];
     const rel = l.simulated.edpJs / l.analytical.edpJs - 1;
-    return [...id, l.jobs ?? '', (l.simulated.latencyPs / 1e9).toFixed(4), (l.simulated.energyPj / 1e9).toFixed(4), sci(l.simulated.edpJs), sci(l.analytical.edpJs), `${rel >= 0 ? '+' : ''}${(rel * 100).toFixed(2)}%`];
+    return [...id, l.jobs ?? '', (l.simulated.latencyPs / 1e9).toFixed(4), (l.simulated.energyPj / 1e9).toFixed(4), sci(l.simulated.edpJs), sci(l.analytical.edpJs), pct(rel)];
   });
-  if (format === 'md') {
-    const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-    return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
-  }
+  if (format === 'md') return mdTable(head, rows) + '\n';
   return table(head, rows, 4 + keys.length) + '\n';
 }

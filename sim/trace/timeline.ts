@@ -50,7 +50,7 @@ import { tileLoad, TileLoad } from '../cost/plan';
 import { JobTiming, psPerCycle } from '../cost/estimate';
 import { planEnergyPj } from '../cost/energy';
 import { Lane, TraceMeta, TraceSink } from './sink';
-import { AtomicFile } from './file';
+import { AtomicFile } from '../output/atomic';
 import { beginRank, endRank, Ev, pairRank, pairRankAtParentEnd, POINT_RANK, ReorderBuffer, TimedEvent } from './reorder';
 import { WindowSums } from './windows';
 import { PACKET_FIELDS, PacketLog } from './packetlog';

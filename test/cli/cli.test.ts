@@ -87,12 +87,22 @@ describe('mcmsim CLI', () => {
     expect(j.bound).toBe('compute');
     expect(j.mapping.spatial).toBe('C x K (taps in time)');
     expect(j.energy.rfPj).toBeGreaterThan(0); // the default package prices registers apart
+    // What the labels claim: DRAM bytes are the loads plus the output stores; the evaluator's DRAM
+    // energy prices all of them, the mapper's only the loads (default package: 14.8 pJ/bit DRAM).
+    expect(j.dramBytes).toBe(j.weightLoadBytes + j.inputLoadBytes + j.outputBytes);
+    expect(j.energy.dramPj).toBeCloseTo(j.dramBytes * 8 * 14.8, 3);
+    expect(j.mapping.mapperEnergy.loadPj).toBeCloseTo((j.weightLoadBytes + j.inputLoadBytes) * 8 * 14.8, 3);
+    expect(j.latencyCycles).toBeGreaterThanOrEqual(j.mapping.mapperLatencyCycles);
+    expect(j.mapping.mapperLatencyCycles).toBeGreaterThanOrEqual(j.computeCycles);
     const top = JSON.parse((await cli('cost', '--layer', layer, '--dataflow', 'ws', '--array', '8x8', '--json', '--top', '3', '--objective', 'energy')).out);
     expect(top.objective).toBe('energy');
     expect(top.runnersUp.length).toBe(2);
     expect(top.runnersUp[0].mapperEnergy.totalPj).toBeGreaterThanOrEqual(top.mapping.mapperEnergy.totalPj);
     const text = (await cli('cost', '--layer', layer, '--dataflow', 'os', '--top', '2')).out;
     expect(text).toMatch(/spatial \(rows x cols\)\s+\S/);
+    // Each of the three latencies and two DRAM energies says what it is, with its unit.
+    for (const label of ['compute: PE array busy (cycles)', 'latency as the mapper ranks it, no output stores (cycles)', 'latency, first DRAM load to last output store (cycles)',
+      'mapper energy (pJ): MAC, registers, array, buffer, DRAM loads', 'energy DRAM, loads + output stores (pJ)', 'DRAM bytes: loads + output stores']) expect(text).toContain(label);
     expect(text).toMatch(/runner-up 2:/);
     expect((await cli('cost', '--layer', layer, '--dataflow', 'ws', '--top', '0')).code).toBe(2);
     expect((await cli('cost', '--layer', '{"op":"conv2d"', '--dataflow', 'ws')).code).toBe(2);

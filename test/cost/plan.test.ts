@@ -1,4 +1,5 @@
 import { planLayer, share, tileLoad, LayerPlan } from '../../sim/cost/plan';
+import { LOCAL_SOURCES } from '../../sim/cost/mapper';
 import { testPackage, testWorkload } from '../helpers';
 
 // conv 3x3, 16 -> 32 channels, 16x16 input, pad 1, stride 1: P = Q = 16.
@@ -66,5 +67,21 @@ describe('LayerPlan: one conv layer on one 8x8 chiplet (numbers derived by hand)
     const parts = [0, 1, 2].map((i) => share(10, 3, i));
     expect(parts).toEqual([3, 3, 4]);
     expect(parts.reduce((a, b) => a + b)).toBe(10);
+  });
+});
+
+describe('planLayer memoisation', () => {
+  test('sources differing only in latency get their own plan (the memo key holds every input)', () => {
+    const kind = testPackage({ grid: [['ws']], kinds: { ws: { bufferBytes: 16384 } } }).chiplets[0].kind;
+    const near = Object.freeze({ ...LOCAL_SOURCES, weightGBps: 1, inputGBps: 1 });
+    const far = Object.freeze({ ...near, weightLatencyNs: 100, inputLatencyNs: 100 });
+    const a = planLayer(conv, kind, 1, 1, near) as LayerPlan;
+    const b = planLayer(conv, kind, 1, 1, far) as LayerPlan;
+    // Same 16 tiles; compute-bound, so only the first tile's load is exposed: 100 ns at 500 MHz = 50 cycles more.
+    // (The key once left the latencies out, and the second call got the first call's plan.)
+    expect(b.tiles).toBe(a.tiles);
+    expect(b.mapperLatencyCycles - a.mapperLatencyCycles).toBe(50);
+    // A repeated call is the memoised object itself.
+    expect(planLayer(conv, kind, 1, 1, far)).toBe(b);
   });
 });

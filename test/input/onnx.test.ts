@@ -113,7 +113,8 @@ function build(nodes: N[], inputs: ReturnType<typeof vi>[], inits: Init[], opset
   return Buffer.from(ModelProto.encode(msg).finish());
 }
 
-const imp = (buf: Buffer, opts: ImportOptions = {}) => importModel(decodeOnnx('m.onnx', buf), opts);
+// One schema for the whole file (decodeOnnx would load it on every call).
+const imp = (buf: Buffer, opts: ImportOptions = {}) => importModel(decodeOnnx('m.onnx', buf, ModelProto), opts);
 const layer = (r: ReturnType<typeof imp>, i: number) => r.json.layers[i];
 const X = vi('x', ['N', 8, 16, 16]);
 

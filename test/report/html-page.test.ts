@@ -71,6 +71,7 @@ describe('--html on the CLI', () => {
     const file = path.join(tmp, 'sub', 'validate.html');
     const r = await quietly(['validate', '--scenario', path.join(SMALL, 'scenario.json'), '--package', path.join(SMALL, 'package.json'), '--quiet', '--seed', '3', '--html', file]);
     expect(r.code).toBe(0);
+    expect(r.err).toBe(''); // --quiet: not even the "wrote" line
     const h = fs.readFileSync(file, 'utf8');
     expect(h).toMatch(/<td>seed<\/td><td><code>3<\/code>/);
     expect(h).toContain('validate --scenario');
@@ -84,7 +85,7 @@ describe('--html on the CLI', () => {
       sweep: 'bw', unit, scenario: 's', package: 'p', strategy: 'scar', seed, overrides: { nopBandwidthGBps: bw },
       simulated: { latencyPs: 1e9, energyPj: 1e9, edpJs: 1e-6 }, analytical: { latencyPs: 1e9, energyPj: 1e9, edpJs: 1e-6 },
     });
-    writeSweepHtml(file, [row(0, '1', 32), row(1, '2', 32), row(2, '1', 64), row(3, '2', 64)], ['a.jsonl', 'b.jsonl'], ['sweep', 'merge', 'a.jsonl', 'b.jsonl', '--html', file]);
+    writeSweepHtml(file, [row(0, '1', 32), row(1, '2', 32), row(2, '1', 64), row(3, '2', 64)], ['a.jsonl', 'b.jsonl'], true, ['sweep', 'merge', 'a.jsonl', 'b.jsonl', '--html', file]);
     const h = fs.readFileSync(file, 'utf8');
     expect(h).toMatch(/<td>seed<\/td><td><code>1, 2<\/code>/);
     expect(h).toContain('<code>a.jsonl\nb.jsonl</code>');
@@ -94,8 +95,11 @@ describe('--html on the CLI', () => {
 
   test('compare --html on one package: EDP and plane plots; no reduction plot without a heterogeneous and a homogeneous package', async () => {
     const file = path.join(tmp, 'compare.html');
-    const r = await quietly(['compare', '--scenarios', path.join(SMALL, 'scenario.json'), '--packages', path.join(SMALL, 'package.json'), '--quiet', '--html', file]);
+    const r = await quietly(['compare', '--scenarios', path.join(SMALL, 'scenario.json'), '--packages', path.join(SMALL, 'package.json'), '--html', file]);
     expect(r.code).toBe(0);
+    // Without --quiet the report announces itself on stderr, as its last line, with its size.
+    const kib = Math.ceil(fs.statSync(file).size / 1024);
+    expect(r.err.endsWith(`wrote ${file} (HTML report, ${kib} KiB)\n`)).toBe(true);
     const h = fs.readFileSync(file, 'utf8');
     expect(h.match(/<div class="plot" id="plot-([a-z]+)"/g)).toEqual(['<div class="plot" id="plot-edp"', '<div class="plot" id="plot-plane"']);
     expect(h).toContain('Needs at least one heterogeneous and one homogeneous package');

@@ -75,14 +75,19 @@ export interface OnnxModel {
 /** TensorProto.DataType values (onnx.proto). */
 export const DT = { FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13 } as const;
 
-let modelType: protobuf.Type | null = null;
-
-function onnxModelType(): protobuf.Type {
-  if (!modelType) {
-    const src = fs.readFileSync(ONNX_SUBSET_PROTO, 'utf8');
-    modelType = protobuf.parse(src, { keepCase: true }).root.lookupType('onnx.ModelProto');
+/**
+ * The ModelProto type of the subset schema, parsed anew on each call (about a millisecond; an
+ * import decodes one model). A caller decoding many models loads it once and passes it on.
+ * A missing schema is a broken installation, an internal error, never the user's file.
+ */
+export function loadOnnxSchema(): protobuf.Type {
+  let src: string;
+  try {
+    src = fs.readFileSync(ONNX_SUBSET_PROTO, 'utf8');
+  } catch (e) {
+    throw new Error(`the ONNX schema ${ONNX_SUBSET_PROTO} cannot be read (${(e as NodeJS.ErrnoException).code}): the installation is incomplete`);
   }
-  return modelType;
+  return protobuf.parse(src, { keepCase: true }).root.lookupType('onnx.ModelProto');
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -96,19 +101,19 @@ function toNum(file: string, x: unknown, what: string, exact = true): number {
   return n;
 }
 
-export function readOnnxFile(file: string): OnnxModel {
+export function readOnnxFile(file: string, schema: protobuf.Type = loadOnnxSchema()): OnnxModel {
   const buf = readInputFile(file, MAX_ONNX_FILE_BYTES, (mib) => `file is ${(mib / 1024).toFixed(1)} GiB; ONNX files cannot exceed 2 GiB (store the weights as external data)`);
-  return decodeOnnx(file, buf);
+  return decodeOnnx(file, buf, schema);
 }
 
-export function decodeOnnx(file: string, buf: Buffer): OnnxModel {
+/** `schema`: from loadOnnxSchema(), loaded before the file is judged (a missing schema is our fault, not the file's). */
+export function decodeOnnx(file: string, buf: Buffer, schema: protobuf.Type = loadOnnxSchema()): OnnxModel {
   if (buf.length === 0) throw new InputError(file, '', 'empty file, expected an ONNX model');
   const head = buf.subarray(0, 64).toString('latin1').trimStart();
   if (head.startsWith('{') || head.startsWith('[')) throw new InputError(file, '', 'this is a JSON file, expected an ONNX model (binary protobuf)');
-  const modelType = onnxModelType(); // outside the try: a missing schema is our fault, not the file's
   let m: Msg;
   try {
-    m = modelType.decode(buf);
+    m = schema.decode(buf);
   } catch (e) {
     // protobufjs messages hold no file bytes ("index out of range: 12 + 10 > 16").
     const why = String((e as Error).message).split('\n')[0].slice(0, 120);

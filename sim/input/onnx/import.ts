@@ -24,7 +24,7 @@ import { InputError } from '../errors';
 import { parseWorkload } from '../workload';
 import { Workload } from '../types';
 import { DT, OnnxModel, OnnxNode, readOnnxFile } from './decode';
-import { inferNode, ShapeError, TensorFacts } from './shapes';
+import { elems, inferNode, ShapeError, TensorFacts } from './shapes';
 import { Lowered, lowerConv, lowerConvTranspose, lowerLinear, lowerMatmul, lowerPool, lowerVector } from './lower';
 
 export interface ImportOptions {
@@ -65,17 +65,16 @@ export interface ImportResult {
   dropped: DroppedOp[];
 }
 
-const FREE = new Set(['Identity', 'Dropout', 'Cast', 'Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze', 'Concat', 'Split', 'Slice', 'Gather', 'Expand', 'Tile', 'Pad', 'DepthToSpace', 'SpaceToDepth', 'Constant', 'ConstantOfShape', 'Range', 'Shape', 'Size']);
-const UNARY = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Erf', 'Gelu', 'Elu', 'Selu', 'Celu', 'Softplus', 'Softsign', 'Mish', 'Exp', 'Log', 'Neg', 'Abs', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'Sign', 'Sin', 'Cos', 'Not', 'ThresholdedRelu', 'Sqrt', 'BatchNormalization', 'IsNaN', 'IsInf']);
-const ELEMENTWISE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Mod', 'Mean', 'Sum', 'Where', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'BitShift']);
-const VECTOR = new Set(['Softmax', 'LogSoftmax', 'Hardmax', 'LayerNormalization', 'InstanceNormalization', 'GroupNormalization', 'LpNormalization', 'MeanVarianceNormalization', 'LRN', 'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL2', 'ReduceL1', 'ReduceSumSquare', 'ReduceLogSumExp', 'ArgMax', 'ArgMin']);
-const MAC = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool', 'Resize', 'Upsample']);
+const FREE: ReadonlySet<string> = new Set(['Identity', 'Dropout', 'Cast', 'Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze', 'Concat', 'Split', 'Slice', 'Gather', 'Expand', 'Tile', 'Pad', 'DepthToSpace', 'SpaceToDepth', 'Constant', 'ConstantOfShape', 'Range', 'Shape', 'Size']);
+const UNARY: ReadonlySet<string> = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Erf', 'Gelu', 'Elu', 'Selu', 'Celu', 'Softplus', 'Softsign', 'Mish', 'Exp', 'Log', 'Neg', 'Abs', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'Sign', 'Sin', 'Cos', 'Not', 'ThresholdedRelu', 'Sqrt', 'BatchNormalization', 'IsNaN', 'IsInf']);
+const ELEMENTWISE: ReadonlySet<string> = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Mod', 'Mean', 'Sum', 'Where', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'BitShift']);
+const VECTOR: ReadonlySet<string> = new Set(['Softmax', 'LogSoftmax', 'Hardmax', 'LayerNormalization', 'InstanceNormalization', 'GroupNormalization', 'LpNormalization', 'MeanVarianceNormalization', 'LRN', 'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL2', 'ReduceL1', 'ReduceSumSquare', 'ReduceLogSumExp', 'ArgMax', 'ArgMin']);
+const MAC: ReadonlySet<string> = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool', 'Resize', 'Upsample']);
 
 export const SUPPORTED_OPS: readonly string[] = [...FREE, ...UNARY, ...ELEMENTWISE, ...VECTOR, ...MAC].sort();
 
 const FLOAT_TYPES: number[] = [DT.FLOAT, DT.FLOAT16, DT.DOUBLE, 16 /* BFLOAT16 */];
 const INT_TYPES: number[] = [DT.INT64, DT.INT32, DT.INT16, DT.INT8, DT.UINT8, DT.UINT16, DT.UINT32, DT.UINT64, DT.BOOL];
-const elems = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Which workload layers an activation tensor comes from ([] and model: the model input). */
 interface Source {

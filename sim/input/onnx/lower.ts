@@ -5,7 +5,7 @@
  * is not exact, a note saying what was approximated.
  */
 import { OnnxNode } from './decode';
-import { ShapeError, Window, windowOf } from './shapes';
+import { elems, ShapeError, Window, windowOf } from './shapes';
 
 export type Fields = Record<string, unknown>;
 
@@ -15,7 +15,6 @@ export interface Lowered {
   note?: string;
 }
 
-const elems = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const compact = (a: number, b: number): number | number[] => (a === b ? a : [a, b]);
 
 function perSample(total: number, batch: number, what: string): number {

@@ -22,7 +22,8 @@ export interface InferContext {
   opset: number;
 }
 
-const elems = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+/** Elements of a tensor of shape `s` (1 for a scalar). */
+export const elems = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 function attrInt(n: OnnxNode, name: string, dflt: number): number {
   return n.attrs.get(name)?.i ?? dflt;
@@ -226,7 +227,7 @@ export function inferNode(n: OnnxNode, ctx: InferContext): TensorFacts[] {
       const spec = needValue(ctx, 1, 'the shape input');
       const allowZero = attrInt(n, 'allowzero', 0) === 1;
       const out = spec.map((v, i) => (v === 0 && !allowZero ? t.shape[i] : v));
-      const known = out.filter((v) => v !== -1).reduce((a, b) => a * b, 1);
+      const known = elems(out.filter((v) => v !== -1));
       const unknown = out.filter((v) => v === -1).length;
       if (unknown > 1) throw new ShapeError('Reshape with more than one -1');
       if (unknown === 1) {
