@@ -39,7 +39,7 @@ function cpuMs(): number {
   return (c.user + c.system) / 1000;
 }
 
-export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds = 3): Promise<TraceCost> {
+export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds = 5): Promise<TraceCost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-bench-'));
   const best = { none: Infinity, pftrace: Infinity, chrome: Infinity };
   const heap = { none: 0, pftrace: 0, chrome: 0 };

@@ -458,8 +458,10 @@ export abstract class TimelineSink implements TraceSink {
         st.loadsEnd = li + 3;
         // A load that moved nothing (operands local or resident) and took no time is not drawn.
         if (bytes > 0 || endPs > startPs) {
-          const args: ArgValue[] = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
-          if (top >= 0) args.push('queued_on', this.resources[top].name, 'queued_ns', topPs / 1000);
+          // One literal per shape (a push would copy the array to grow it).
+          const args: Args = top >= 0
+            ? ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs), 'queued_on', this.resources[top].name, 'queued_ns', topPs / 1000]
+            : ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
           this.laneSlice(this.loads[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
         }
         this.sums.add(this.chipSeries(c) + 3, startPs, endPs, (endPs - startPs) * plan.tileBytes);
@@ -467,7 +469,7 @@ export abstract class TimelineSink implements TraceSink {
         st.slots[st.slotsEnd + 1] = endPs;
         st.slotsEnd += 2;
       } else {
-        const args: ArgValue[] = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
+        const args: Args = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
         this.laneSlice(this.stores[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
         this.slotFree(job, st, tile, endPs);
       }
@@ -980,8 +982,7 @@ export abstract class TimelineSink implements TraceSink {
       const res = li < end ? loads[li + 1] : -1;
       const name = res >= 0 ? this.waitLoadNames[res] : 'wait load';
       const key = res >= 0 ? KEY_WAIT_LOAD_AT + res : KEY_WAIT_LOAD;
-      const args: ArgValue[] = ['tile', tile];
-      if (res >= 0) args.push('queued_on', this.resources[res].name, 'queued_ns', loads[li + 2] / 1000);
+      const args: Args = res >= 0 ? ['tile', tile, 'queued_on', this.resources[res].name, 'queued_ns', loads[li + 2] / 1000] : ['tile', tile];
       this.detail(st, t, depth, name, st.lastComputeEndPs, startPs, args, key);
     }
     // This tile's load and any before it are done with (the queue empties back to its start).
