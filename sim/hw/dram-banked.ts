@@ -233,44 +233,74 @@ export class BankedChannel implements ChannelServer, EventTarget {
     const t0 = this.refreshUntil(now);
     const s = this.spec;
     const T = this.t;
+    const write = w.write;
+    const lat = write ? T.cwl : T.cl;
     const bursts = Math.max(1, Math.ceil(w.p!.bytes / s.burstBytes));
+    // The burst address n = addr / burstBytes + k split as in locate(), stepped per burst
+    // instead of divided (addresses are whole bytes: row-stripe bases plus packet offsets).
+    const BG = s.bankGroups;
+    const BPG = s.banksPerGroup;
+    const cols = this.columns;
+    const n0 = Math.floor(w.addr / s.burstBytes);
+    let bg = n0 % BG;
+    let col = Math.floor(n0 / BG) % cols;
+    const rest = Math.floor(n0 / (BG * cols));
+    let bankInGroup = rest % BPG;
+    let row = Math.floor(rest / BPG);
+    // Channel state in locals for the loop, written back after it.
+    let lastColPs = this.lastColPs;
+    let lastBg = this.lastBg;
+    let busFreePs = this.busFreePs;
+    let lastWasWrite = this.lastWasWrite;
+    let misses = 0;
     let dataEnd = 0;
     for (let k = 0; k < bursts; k++) {
-      this.locate(w.addr + k * s.burstBytes);
-      const bg = this.locBg;
-      const bank = this.locBank;
-      const row = this.locRow;
+      const bank = bg * BPG + bankInGroup;
       if (this.openRow[bank] !== row) {
         let act = Math.max(t0, this.bankFreePs[bank]);
         if (this.openRow[bank] >= 0) act += T.rp;
         this.openRow[bank] = row;
         this.colReadyPs[bank] = act + T.rcd;
-        this.stats.activates++;
-        this.stats.rowMisses++;
-      } else {
-        this.stats.rowHits++;
+        misses++;
       }
-      let col = Math.max(t0, this.colReadyPs[bank], this.lastColPs + (bg === this.lastBg ? T.ccdL : T.ccdS));
-      if (w.write && !this.lastWasWrite) col = Math.max(col, this.lastReadColPs + T.rtw);
-      if (!w.write && this.lastWasWrite) col = Math.max(col, this.lastWriteEndPs + (bg === this.lastWriteBg ? T.wtrL : T.wtrS));
-      const lat = w.write ? T.cwl : T.cl;
-      const dataStart = Math.max(col + lat, this.busFreePs);
-      col = dataStart - lat;
+      let c = Math.max(t0, this.colReadyPs[bank], lastColPs + (bg === lastBg ? T.ccdL : T.ccdS));
+      if (write && !lastWasWrite) c = Math.max(c, this.lastReadColPs + T.rtw);
+      if (!write && lastWasWrite) c = Math.max(c, this.lastWriteEndPs + (bg === this.lastWriteBg ? T.wtrL : T.wtrS));
+      const dataStart = Math.max(c + lat, busFreePs);
+      c = dataStart - lat;
       dataEnd = dataStart + T.burst;
-      this.busFreePs = dataEnd;
-      this.lastColPs = col;
-      this.lastBg = bg;
-      this.bankFreePs[bank] = Math.max(this.bankFreePs[bank], col);
-      if (w.write) {
+      busFreePs = dataEnd;
+      lastColPs = c;
+      lastBg = bg;
+      if (c > this.bankFreePs[bank]) this.bankFreePs[bank] = c;
+      if (write) {
         this.lastWriteEndPs = dataEnd;
         this.lastWriteBg = bg;
-        this.stats.writeBursts++;
       } else {
-        this.lastReadColPs = col;
-        this.stats.readBursts++;
+        this.lastReadColPs = c;
       }
-      this.lastWasWrite = w.write;
+      lastWasWrite = write;
+      if (++bg === BG) {
+        bg = 0;
+        if (++col === cols) {
+          col = 0;
+          if (++bankInGroup === BPG) {
+            bankInGroup = 0;
+            row++;
+          }
+        }
+      }
     }
+    this.lastColPs = lastColPs;
+    this.lastBg = lastBg;
+    this.busFreePs = busFreePs;
+    this.lastWasWrite = lastWasWrite;
+    const st = this.stats;
+    st.activates += misses;
+    st.rowMisses += misses;
+    st.rowHits += bursts - misses;
+    if (write) st.writeBursts += bursts;
+    else st.readBursts += bursts;
     // Command lookahead: the next packet may be taken tRP + tRCD before this one's last column
     // command, so its precharge and activate (on another bank) overlap this packet's columns.
     this.ctrlFreePs = Math.max(t0, this.lastColPs - T.rp - T.rcd);
