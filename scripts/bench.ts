@@ -6,10 +6,11 @@
  * scheduled by SCAR (seed 1).
  * Reports the Engine's CPU time against a bare typed-array heap with the same access pattern
  * (bench/queue.ts), SCAR's CPU time and peak memory on generated n x n packages with the growth
- * exponent (bench/scale.ts), and per scenario: schedule, analytical and simulation wall time,
- * events, events/s. Then the DRAM models side by side: the default
- * scenario on one shared interface, as a FIFO channel and as a banked DDR4-3200 channel
- * (models/packages/stress_shared_{dram,ddr4}_3x3.json; the banked model costs events).
+ * exponent and the largest run's simulation CPU time and memory (bench/scale.ts), and per
+ * scenario: schedule, analytical and simulation wall time, events, events/s. Then the DRAM
+ * models side by side: the default scenario on one shared interface, as a FIFO channel and as
+ * a banked DDR4-3200 channel (models/packages/stress_shared_{dram,ddr4}_3x3.json; the banked
+ * model costs events).
  * Trace section (scripts/trace-bench.ts): --trace-scenario S (default dc1_llm) simulates one
  * SCAR schedule with no trace, .pftrace and Chrome JSON side by side (CPU ms, ratio, bytes per
  * event, reorder-buffer peak, heap); --trace-only runs just that section.
@@ -96,6 +97,8 @@ async function main() {
     for (const s of scale) {
       console.log([s.scenario.padEnd(18), ...s.runs.map((r) => `${r.scheduleCpuS.toFixed(2)}s ${r.peakRssMB.toFixed(0)}MB`.padStart(14))].join('') + `  ${s.growthExponent.toFixed(2)}`);
     }
+    const big = scale.flatMap((s) => s.runs).reduce((a, r) => (r.chiplets * r.jobs > a.chiplets * a.jobs ? r : a));
+    console.log(`largest run, ${big.scenario} on ${big.n}x${big.n}: simulate ${big.simulateCpuS.toFixed(2)} CPU s for ${(big.simulateEvents / 1e6).toFixed(1)} M events, its result holds ${big.simHeldMB.toFixed(1)} MB, peak RSS of schedule + simulate ${big.runPeakRssMB.toFixed(0)} MB`);
     console.log('');
   }
   console.log('scenario (on het_3x3, scar)     jobs  schedule ms  simulate ms  total ms     events  M events/s');

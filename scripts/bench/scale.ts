@@ -5,6 +5,8 @@
  * a busy machine does not distort the figures. The growth exponent is the least-squares slope
  * of log(CPU s) over log(chiplets) on the packages with evolutionary placement (more than 9
  * chiplets; smaller ones are placed exhaustively, a different search).
+ * Then the child simulates the schedule (no trace): its CPU time, the memory its result holds
+ * (heap + array buffers after a GC, against before the simulation) and the whole run's peak RSS.
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
@@ -12,6 +14,8 @@ import { LAYOUTS } from '../gen-packages';
 import { parsePackage } from '../../sim/input/package';
 import { loadScenario } from '../../sim/input/scenario';
 import { makeSchedule } from '../../sim/pipeline';
+import { lowerSchedule } from '../../sim/cost/program';
+import { simulateCore } from '../../sim/hw/replay';
 
 export interface ScaleRun {
   scenario: string;
@@ -23,7 +27,18 @@ export interface ScaleRun {
   peakRssMB: number;
   heapUsedMB: number;
   edpJs: number;
+  simulateCpuS: number;
+  simulateEvents: number;
+  /** Heap + array buffers the simulation's result keeps alive (after a GC), MB. */
+  simHeldMB: number;
+  /** Peak RSS of the whole run (schedule, then simulate), MB. */
+  runPeakRssMB: number;
 }
+
+const heldMB = () => {
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
+};
 
 export interface ScaleSeries {
   scenario: string;
@@ -42,10 +57,20 @@ export function scaleOne(scenario: string, layout: keyof typeof LAYOUTS, n: numb
   const s = makeSchedule({ scenario: sc, pkg }, { strategy: 'scar', seed: '1' });
   const c = process.cpuUsage(c0);
   global.gc?.();
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  const heapUsedMB = process.memoryUsage().heapUsed / 2 ** 20;
+  const prog = lowerSchedule(s, sc, pkg);
+  global.gc?.();
+  const before = heldMB();
+  const c1 = process.cpuUsage();
+  const sim = simulateCore(prog, null);
+  const cs = process.cpuUsage(c1);
+  global.gc?.();
+  const simHeldMB = heldMB() - before; // prog is still referenced below, so it is in both figures
   return {
-    scenario, layout, n, chiplets: n * n, jobs: s.jobs.length, scheduleCpuS: (c.user + c.system) / 1e6,
-    peakRssMB: process.resourceUsage().maxRSS / 1024, heapUsedMB: process.memoryUsage().heapUsed / 2 ** 20,
-    edpJs: s.scar!.windows.reduce((a, w) => a + w.edpJs, 0),
+    scenario, layout, n, chiplets: n * n, jobs: prog.jobs.length, scheduleCpuS: (c.user + c.system) / 1e6,
+    peakRssMB, heapUsedMB, edpJs: s.scar!.windows.reduce((a, w) => a + w.edpJs, 0),
+    simulateCpuS: (cs.user + cs.system) / 1e6, simulateEvents: sim.events, simHeldMB, runPeakRssMB: process.resourceUsage().maxRSS / 1024,
   };
 }
 

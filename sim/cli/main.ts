@@ -287,7 +287,7 @@ export function buildCli(argv: string[]): Argv {
         .option('format', { choices: ['text', 'md'], default: 'text' })
         .option('jobs', { type: 'number', describe: 'worker threads, one unit (scenario x package) each (default: the cores); output is the same for any number' }),
     )
-    .command('sweep <spec> [files..]', 'run a sweep spec\'s grid (scenarios x packages x strategies x seeds x overrides), one JSON line per unit; "sweep merge FILES..." joins results into a table', (y) =>
+    .command('sweep <spec> [files..]', 'run a sweep spec\'s grid (scenarios x packages x strategies x objectives x seeds x overrides), one JSON line per unit; "sweep merge FILES..." joins results into a table', (y) =>
       y // seeds come from the spec: no --seed
         .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })

@@ -53,10 +53,11 @@ export function inShard(unitIndex: number, s: Shard): boolean {
   return unitIndex % s.count === s.index;
 }
 
-export function unitLabel(u: { scenario: string; package: string; strategy?: string; seed?: string; overrides?: object }): string {
+export function unitLabel(u: { scenario: string; package: string; strategy?: string; objective?: string; seed?: string; overrides?: object }): string {
   const stem = (f: string) => path.basename(f, '.json');
   const ov = u.overrides && Object.keys(u.overrides).length ? ' ' + Object.entries(u.overrides).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('x') : v}`).join(' ') : '';
-  return `${stem(u.scenario)} on ${stem(u.package)}${u.strategy ? ` (${u.strategy}, seed ${u.seed})` : ''}${ov}`;
+  const obj = u.objective && u.objective !== 'edp' ? `, ${u.objective}` : '';
+  return `${stem(u.scenario)} on ${stem(u.package)}${u.strategy ? ` (${u.strategy}${obj}, seed ${u.seed})` : ''}${ov}`;
 }
 
 /**

@@ -43,11 +43,18 @@ const DONE = 2;
 
 const ps = (ns: number) => Math.round(ns * 1000);
 
-interface Waiting {
-  p: Packet;
+/**
+ * A packet in the controller, from enqueue until its last byte has left (DONE). Records are
+ * pooled and the queue is a ring of them, so the per-packet path allocates nothing.
+ */
+interface Request {
+  p: Packet | null;
   arrivePs: number;
   addr: number;
   write: boolean;
+  startPs: number;
+  endPs: number;
+  busyPs: number;
 }
 
 /** Timing parameters in integer picoseconds. */
@@ -73,7 +80,11 @@ export class BankedChannel implements ChannelServer, EventTarget {
   private readonly openRow: Float64Array;
   private readonly colReadyPs: Float64Array;
   private readonly bankFreePs: Float64Array;
-  private readonly queue: Waiting[] = [];
+  /** Waiting requests in arrival order: ring[(head + i) & mask] is the i-th oldest. */
+  private ring: (Request | null)[] = new Array<Request | null>(64).fill(null);
+  private head = 0;
+  private queued = 0;
+  private readonly pool: Request[] = [];
   private pickPending = false;
   /** Earliest time the controller can take the next packet (last column command issued). */
   private ctrlFreePs = 0;
@@ -132,12 +143,45 @@ export class BankedChannel implements ChannelServer, EventTarget {
   }
 
   enqueue(p: Packet, nowPs: number): void {
-    this.queue.push({ p, arrivePs: nowPs, addr: packetAddress(p, this.alloc), write: packetWrite(p) });
+    const w = this.pool.pop() ?? { p: null, arrivePs: 0, addr: 0, write: false, startPs: 0, endPs: 0, busyPs: 0 };
+    w.p = p;
+    w.arrivePs = nowPs;
+    w.addr = packetAddress(p, this.alloc);
+    w.write = packetWrite(p);
+    if (this.queued === this.ring.length) this.growRing();
+    this.ring[(this.head + this.queued) & (this.ring.length - 1)] = w;
+    this.queued++;
     this.schedulePick(nowPs);
   }
 
+  /** Doubles the ring (a power of two), oldest first at 0. */
+  private growRing(): void {
+    const n = this.ring.length;
+    const ring = new Array<Request | null>(2 * n).fill(null);
+    for (let i = 0; i < n; i++) ring[i] = this.ring[(this.head + i) & (n - 1)];
+    this.ring = ring;
+    this.head = 0;
+  }
+
+  /** The i-th oldest waiting request (i < queued). */
+  private waiting(i: number): Request {
+    return this.ring[(this.head + i) & (this.ring.length - 1)]!;
+  }
+
+  /** Removes and returns the i-th oldest waiting request; the others keep their order. */
+  private take(i: number): Request {
+    const mask = this.ring.length - 1;
+    const w = this.ring[(this.head + i) & mask]!;
+    // Shift the i older ones up by one (i < QUEUE_WINDOW), then drop the head slot.
+    for (let k = i; k > 0; k--) this.ring[(this.head + k) & mask] = this.ring[(this.head + k - 1) & mask];
+    this.ring[this.head] = null;
+    this.head = (this.head + 1) & mask;
+    this.queued--;
+    return w;
+  }
+
   private schedulePick(nowPs: number): void {
-    if (this.pickPending || this.queue.length === 0) return;
+    if (this.pickPending || this.queued === 0) return;
     this.pickPending = true;
     this.engine.at(Math.max(nowPs, this.ctrlFreePs), this, PICK, null);
   }
@@ -148,16 +192,18 @@ export class BankedChannel implements ChannelServer, EventTarget {
       this.serveNext(now);
       this.schedulePick(now);
     } else {
-      const w = arg as Waiting & { startPs: number; endPs: number; busyPs: number };
-      this.fabric.served(w.p, this.resource, w.arrivePs, w.startPs, w.endPs, w.busyPs);
+      const w = arg as Request;
+      this.fabric.served(w.p!, this.resource, w.arrivePs, w.startPs, w.endPs, w.busyPs);
+      w.p = null;
+      this.pool.push(w);
     }
   }
 
   /** FR-FCFS: the oldest waiting packet whose first burst hits an open row, else the oldest. */
   private choose(): number {
-    const n = Math.min(this.queue.length, QUEUE_WINDOW);
+    const n = Math.min(this.queued, QUEUE_WINDOW);
     for (let i = 0; i < n; i++) {
-      this.locate(this.queue[i].addr);
+      this.locate(this.waiting(i).addr);
       if (this.openRow[this.locBank] === this.locRow) return i;
     }
     return 0;
@@ -183,53 +229,86 @@ export class BankedChannel implements ChannelServer, EventTarget {
   }
 
   private serveNext(now: number): void {
-    const w = this.queue.splice(this.choose(), 1)[0];
+    const w = this.take(this.choose());
     const t0 = this.refreshUntil(now);
     const s = this.spec;
     const T = this.t;
-    const bursts = Math.max(1, Math.ceil(w.p.bytes / s.burstBytes));
+    const write = w.write;
+    const lat = write ? T.cwl : T.cl;
+    const bursts = Math.max(1, Math.ceil(w.p!.bytes / s.burstBytes));
+    // The burst address n = addr / burstBytes + k split as in locate(), stepped per burst
+    // instead of divided (addresses are whole bytes: row-stripe bases plus packet offsets).
+    const BG = s.bankGroups;
+    const BPG = s.banksPerGroup;
+    const cols = this.columns;
+    const n0 = Math.floor(w.addr / s.burstBytes);
+    let bg = n0 % BG;
+    let col = Math.floor(n0 / BG) % cols;
+    const rest = Math.floor(n0 / (BG * cols));
+    let bankInGroup = rest % BPG;
+    let row = Math.floor(rest / BPG);
+    // Channel state in locals for the loop, written back after it.
+    let lastColPs = this.lastColPs;
+    let lastBg = this.lastBg;
+    let busFreePs = this.busFreePs;
+    let lastWasWrite = this.lastWasWrite;
+    let misses = 0;
     let dataEnd = 0;
     for (let k = 0; k < bursts; k++) {
-      this.locate(w.addr + k * s.burstBytes);
-      const bg = this.locBg;
-      const bank = this.locBank;
-      const row = this.locRow;
+      const bank = bg * BPG + bankInGroup;
       if (this.openRow[bank] !== row) {
         let act = Math.max(t0, this.bankFreePs[bank]);
         if (this.openRow[bank] >= 0) act += T.rp;
         this.openRow[bank] = row;
         this.colReadyPs[bank] = act + T.rcd;
-        this.stats.activates++;
-        this.stats.rowMisses++;
-      } else {
-        this.stats.rowHits++;
+        misses++;
       }
-      let col = Math.max(t0, this.colReadyPs[bank], this.lastColPs + (bg === this.lastBg ? T.ccdL : T.ccdS));
-      if (w.write && !this.lastWasWrite) col = Math.max(col, this.lastReadColPs + T.rtw);
-      if (!w.write && this.lastWasWrite) col = Math.max(col, this.lastWriteEndPs + (bg === this.lastWriteBg ? T.wtrL : T.wtrS));
-      const lat = w.write ? T.cwl : T.cl;
-      const dataStart = Math.max(col + lat, this.busFreePs);
-      col = dataStart - lat;
+      let c = Math.max(t0, this.colReadyPs[bank], lastColPs + (bg === lastBg ? T.ccdL : T.ccdS));
+      if (write && !lastWasWrite) c = Math.max(c, this.lastReadColPs + T.rtw);
+      if (!write && lastWasWrite) c = Math.max(c, this.lastWriteEndPs + (bg === this.lastWriteBg ? T.wtrL : T.wtrS));
+      const dataStart = Math.max(c + lat, busFreePs);
+      c = dataStart - lat;
       dataEnd = dataStart + T.burst;
-      this.busFreePs = dataEnd;
-      this.lastColPs = col;
-      this.lastBg = bg;
-      this.bankFreePs[bank] = Math.max(this.bankFreePs[bank], col);
-      if (w.write) {
+      busFreePs = dataEnd;
+      lastColPs = c;
+      lastBg = bg;
+      if (c > this.bankFreePs[bank]) this.bankFreePs[bank] = c;
+      if (write) {
         this.lastWriteEndPs = dataEnd;
         this.lastWriteBg = bg;
-        this.stats.writeBursts++;
       } else {
-        this.lastReadColPs = col;
-        this.stats.readBursts++;
+        this.lastReadColPs = c;
       }
-      this.lastWasWrite = w.write;
+      lastWasWrite = write;
+      if (++bg === BG) {
+        bg = 0;
+        if (++col === cols) {
+          col = 0;
+          if (++bankInGroup === BPG) {
+            bankInGroup = 0;
+            row++;
+          }
+        }
+      }
     }
+    this.lastColPs = lastColPs;
+    this.lastBg = lastBg;
+    this.busFreePs = busFreePs;
+    this.lastWasWrite = lastWasWrite;
+    const st = this.stats;
+    st.activates += misses;
+    st.rowMisses += misses;
+    st.rowHits += bursts - misses;
+    if (write) st.writeBursts += bursts;
+    else st.readBursts += bursts;
     // Command lookahead: the next packet may be taken tRP + tRCD before this one's last column
     // command, so its precharge and activate (on another bank) overlap this packet's columns.
     this.ctrlFreePs = Math.max(t0, this.lastColPs - T.rp - T.rcd);
-    this.fabric.accepted(w.p, now);
-    this.engine.at(dataEnd, this, DONE, Object.assign(w, { startPs: t0, endPs: dataEnd, busyPs: bursts * T.burst }));
+    this.fabric.accepted(w.p!, now);
+    w.startPs = t0;
+    w.endPs = dataEnd;
+    w.busyPs = bursts * T.burst;
+    this.engine.at(dataEnd, this, DONE, w);
   }
 
   /** DRAM energy of this channel over a run of makespanPs, pJ. */

@@ -23,6 +23,7 @@ import { Engine, EventTarget } from '../engine/engine';
 import { serviceTimePs, Topology } from '../cost/topology';
 import { TraceSink } from '../trace/sink';
 import { PacketLog } from '../trace/packetlog';
+import { JobResourceDelays } from './job-resource-delay';
 
 /** Told when a transfer has delivered its last byte. */
 export interface TransferDone {
@@ -91,8 +92,8 @@ export class Fabric implements EventTarget {
   readonly queueDelayPs: Float64Array;
   /** Delay per job, summed over its transfers (which may overlap in time), ps. */
   readonly jobQueueDelayPs: Float64Array;
-  /** Queueing delay per job and resource: [job * resources + resource], ps. */
-  readonly jobResourceDelayPs: Float64Array;
+  /** Queueing delay per job and resource, only the pairs that had any, ps. */
+  readonly jobResourceDelayPs: JobResourceDelays;
   /** Per resource: serial of the transfer whose packet last occupied it. */
   private readonly lastXfer: Float64Array;
   private serial = 0;
@@ -115,7 +116,7 @@ export class Fabric implements EventTarget {
     this.nRes = n;
     this.queueDelayPs = new Float64Array(n);
     this.jobQueueDelayPs = new Float64Array(jobs);
-    this.jobResourceDelayPs = new Float64Array(jobs * n);
+    this.jobResourceDelayPs = new JobResourceDelays(n);
     this.lastXfer = new Float64Array(n).fill(-1);
     this.freeAtPs = new Float64Array(n);
     this.busyPs = new Float64Array(n);
@@ -224,18 +225,20 @@ export class Fabric implements EventTarget {
     const lost = now - x.startPs - this.topology.transferTimePs(x.path, x.bytes);
     if (lost <= 0) return;
     const job = x.job < this.jobQueueDelayPs.length ? x.job : -1;
-    const add = (r: number, ps: number) => {
-      this.queueDelayPs[r] += ps;
-      if (job >= 0) this.jobResourceDelayPs[job * this.nRes + r] += ps;
-    };
     if (job >= 0) this.jobQueueDelayPs[job] += lost;
     if (x.waitSum > 0) {
-      for (let i = 0; i < x.path.length; i++) if (x.waits[i] > 0) add(x.path[i], x.waitSum === x.waits[i] ? lost : (lost * x.waits[i]) / x.waitSum);
+      for (let i = 0; i < x.path.length; i++) if (x.waits[i] > 0) this.chargeResource(x.path[i], job, x.waitSum === x.waits[i] ? lost : (lost * x.waits[i]) / x.waitSum);
     } else {
       let r = x.path[0];
       for (const q of x.path) if (this.servers?.[q]) r = q;
-      add(r, lost);
+      this.chargeResource(r, job, lost);
     }
+  }
+
+  /** Charges ps of lost time to resource r and, when it is one of the run's jobs, to job. */
+  private chargeResource(r: number, job: number, ps: number): void {
+    this.queueDelayPs[r] += ps;
+    if (job >= 0) this.jobResourceDelayPs.add(job, r, ps);
   }
 
   private forward(p: Packet, r: number, now: number, start: number, end: number, inject: boolean): void {

@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine';
 import { Program, Job } from '../cost/program';
 import { addPlanCounts, Counts, Energy, energyOf, newCounts } from '../cost/energy';
 import { Fabric } from './fabric';
+import { JobResourceDelays } from './job-resource-delay';
 import { ChipletSim, JobHost } from './chiplet';
 import { TraceSink } from '../trace/sink';
 import { JobTiming } from '../cost/estimate';
@@ -37,8 +38,8 @@ export interface SimResult {
 export interface Contention {
   readonly resourceQueueDelayPs: Float64Array;
   readonly jobQueueDelayPs: Float64Array;
-  /** [job * resources + resource]. */
-  readonly jobResourceDelayPs: Float64Array;
+  /** Per (job, resource) pair that had any (sparse). */
+  readonly jobResourceDelayPs: JobResourceDelays;
   /** When all producers had ended and the job's window was open. */
   readonly jobReadyPs: Float64Array;
   /** When the job's chiplet finished its previous job (0 for the first). */

@@ -1,7 +1,8 @@
 /**
  * Loads a sweep specification (`mcmsim/sweep@1`): the grid scenarios x packages x strategies x
- * seeds x override values, unrolled into units in a fixed order (scenarios outermost, then
- * packages, strategies, seeds, and the overrides in the order of OVERRIDE_KEYS). Paths are
+ * objectives x seeds x override values, unrolled into units in a fixed order (scenarios
+ * outermost, then packages, strategies, objectives, seeds, and the overrides in the order of
+ * OVERRIDE_KEYS). Paths are
  * relative to the spec file. Every override value is applied to every package and checked by
  * the package's own parser here, before anything runs; a bad one is reported against the spec.
  */
@@ -15,6 +16,9 @@ import { ScarOptions } from '../sched/scar/scar';
 
 // The strategies of sim/pipeline.ts (kept here: inputs do not import the pipeline; a test checks they agree).
 export const STRATEGY_NAMES = ['scar', 'greedy', 'exhaustive', 'standalone'] as const;
+// What a strategy minimises: sim/sched/objective.ts's OBJECTIVES (a test checks they agree).
+export const OBJECTIVE_NAMES = ['edp', 'latency', 'energy'] as const;
+export type SweepObjective = (typeof OBJECTIVE_NAMES)[number];
 
 export interface SweepUnit {
   /** Identity of the unit in results files (resume, merge): everything that determines its result. */
@@ -27,6 +31,8 @@ export interface SweepUnit {
   scenario: string;
   package: string;
   strategy: (typeof STRATEGY_NAMES)[number];
+  /** What the strategy minimises (the CLI's --objective). */
+  objective: SweepObjective;
   seed: string;
   overrides: PackageOverrides;
   scar: Partial<Omit<ScarOptions, 'rng' | 'onProgress'>>;
@@ -39,7 +45,7 @@ export interface SweepSpec {
 }
 
 export function loadSweep(file: string): SweepSpec {
-  const top = new Node(file, '', readJsonFile(file)).obj(['schema', 'name', 'scenarios', 'packages'], ['strategies', 'seeds', 'overrides', 'scar', 'note']);
+  const top = new Node(file, '', readJsonFile(file)).obj(['schema', 'name', 'scenarios', 'packages'], ['strategies', 'objectives', 'seeds', 'overrides', 'scar', 'note']);
   checkSchema(top, 'sweep');
   const name = top.get('name').str();
   const dir = path.dirname(file);
@@ -58,6 +64,7 @@ export function loadSweep(file: string): SweepSpec {
   const scenarios = files('scenarios', loadScenario);
   const packages = files('packages', loadPackage);
   const strategies = top.opt('strategies')?.arr(1).map((n) => n.str(STRATEGY_NAMES) as SweepUnit['strategy']) ?? ['scar'];
+  const objectives = top.opt('objectives')?.arr(1).map((n) => n.str(OBJECTIVE_NAMES) as SweepObjective) ?? ['edp'];
   const seeds = top.opt('seeds')?.arr(1).map((n) => (typeof n.value === 'number' ? String(n.num({ int: true, min: 0 })) : n.str())) ?? ['1'];
   const scar = scarOptions(top.opt('scar')?.obj([], ['windows', 'topK', 'search', 'microBatches', 'population', 'generations']));
 
@@ -80,11 +87,14 @@ export function loadSweep(file: string): SweepSpec {
   for (const s of scenarios)
     for (const p of packages)
       for (const strategy of strategies)
-        for (const seed of seeds)
-          for (const overrides of combos) {
-            const key = JSON.stringify({ scenario: s.ref, package: p.ref, strategy, seed, overrides, scar });
-            units.push({ key, index: units.length, scenarioRef: s.ref, packageRef: p.ref, scenario: s.resolved, package: p.resolved, strategy, seed, overrides, scar });
-          }
+        for (const objective of objectives)
+          for (const seed of seeds)
+            for (const overrides of combos) {
+              // The default objective stays out of the key, so results written before there was
+              // an objective field (all edp) still match their units on resume and merge.
+              const key = JSON.stringify({ scenario: s.ref, package: p.ref, strategy, seed, overrides, scar, ...(objective === 'edp' ? {} : { objective }) });
+              units.push({ key, index: units.length, scenarioRef: s.ref, packageRef: p.ref, scenario: s.resolved, package: p.resolved, strategy, objective, seed, overrides, scar });
+            }
   const seen = new Set<string>();
   const dup = units.find((u) => seen.size === seen.add(u.key).size);
   if (dup) throw new InputError(file, '', `the grid has the same unit twice (${dup.key}); list each file and value once`);

@@ -106,15 +106,19 @@ export function explain(prog: Program, est: Estimate, sim: SimResult): Explanati
   const windows = listSpans.map((l, w) => ({ window: w, closedFormPs: cfWin.get(w) ?? 0, listPs: l, simulatedPs: simSpans[w] }));
 
   const topo = prog.topology;
-  const nRes = topo.resources.length;
   const ct = sim.contention;
   const span = Math.max(1, sim.makespanPs);
+  // One scan of the (job, resource) delays, by job then resource: each resource's victims in
+  // job order, each job's waits in resource order.
+  const victimsOf: { job: string; delayPs: number }[][] = topo.resources.map(() => []);
+  const waitsOf: { r: number; delayPs: number }[][] = prog.jobs.map(() => []);
+  ct.jobResourceDelayPs.forEach((j, r, d) => {
+    if (d <= 0) return;
+    victimsOf[r].push({ job: prog.jobs[j].name, delayPs: d });
+    waitsOf[j].push({ r, delayPs: d });
+  });
   const resources: ResourceRow[] = topo.resources.map((r) => {
-    const victims: { job: string; delayPs: number }[] = [];
-    for (let j = 0; j < prog.jobs.length; j++) {
-      const d = ct.jobResourceDelayPs[j * nRes + r.index];
-      if (d > 0) victims.push({ job: prog.jobs[j].name, delayPs: d });
-    }
+    const victims = victimsOf[r.index];
     victims.sort((a, b) => b.delayPs - a.delayPs || (a.job < b.job ? -1 : 1));
     return {
       name: r.name, kind: r.kind, busyPs: sim.resourceBusyPs[r.index], utilization: sim.resourceBusyPs[r.index] / span,
@@ -127,9 +131,7 @@ export function explain(prog: Program, est: Estimate, sim: SimResult): Explanati
     let top = -1;
     let topD = 0;
     const waitByResource: Record<string, number> = {};
-    for (let r = 0; r < nRes; r++) {
-      const d = ct.jobResourceDelayPs[i * nRes + r];
-      if (d <= 0) continue;
+    for (const { r, delayPs: d } of waitsOf[i]) {
       waitByResource[topo.resources[r].name] = d;
       if (d > topD) {
         topD = d;

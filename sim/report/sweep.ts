@@ -22,6 +22,8 @@ export interface SweepLine {
   scenarioFile: string;
   packageFile: string;
   strategy: string;
+  /** What the strategy minimised; absent in lines written before the field existed (edp). */
+  objective?: string;
   seed: string;
   overrides: PackageOverrides;
   /** Scenario and package names (from the files), heterogeneous = more than one dataflow. */
@@ -46,11 +48,11 @@ const stem = (f: string) => path.basename(f, '.json');
 export async function runSweepUnit(u: SweepTask): Promise<SweepLine> {
   const head = {
     key: u.key, sweep: u.sweep, unit: u.index, units: u.units, scenarioFile: u.scenarioRef, packageFile: u.packageRef,
-    strategy: u.strategy, seed: u.seed, overrides: u.overrides,
+    strategy: u.strategy, objective: u.objective, seed: u.seed, overrides: u.overrides,
   };
   try {
     const scenario = loadScenario(u.scenario);
-    const r = await evaluateOnPackage(scenario, loadPackageWith(u.package, u.overrides), { strategy: u.strategy, seed: u.seed, scar: u.scar });
+    const r = await evaluateOnPackage(scenario, loadPackageWith(u.package, u.overrides), { strategy: u.strategy, objective: u.objective, seed: u.seed, scar: u.scar });
     return { ...head, scenario: scenario.name, package: r.package, heterogeneous: r.heterogeneous, jobs: r.jobs, analytical: r.analytical, simulated: r.simulated };
   } catch (e) {
     if (!(e instanceof InputError || e instanceof SearchLimitError)) throw e;
@@ -101,29 +103,36 @@ export function coverage(lines: SweepLine[]): { sweep: string; present: number; 
   });
 }
 
-/** The merged table: one row per unit, EDP in J*s, latency in ms, energy in mJ. */
+export const objectiveOfLine = (l: { objective?: string }): string => l.objective ?? 'edp';
+
+/**
+ * The merged table: one row per unit, EDP in J*s, latency in ms, energy in mJ. An objective
+ * column after the strategy when some unit minimised something other than EDP.
+ */
 export function sweepTable(lines: SweepLine[], format: 'text' | 'md' | 'csv'): string {
   const keys = OVERRIDE_KEYS.filter((k) => lines.some((l) => l.overrides?.[k] !== undefined));
+  const obj = lines.some((l) => objectiveOfLine(l) !== 'edp');
+  const objCol = (l: SweepLine) => (obj ? [objectiveOfLine(l)] : []);
   const ov = (l: SweepLine, k: keyof PackageOverrides) => {
     const v = l.overrides?.[k];
     return v === undefined ? '' : Array.isArray(v) ? v.join('x') : String(v);
   };
   if (format === 'csv') {
-    const head = ['sweep', 'unit', 'scenario', 'package', 'strategy', 'seed', ...keys, 'jobs',
+    const head = ['sweep', 'unit', 'scenario', 'package', 'strategy', ...(obj ? ['objective'] : []), 'seed', ...keys, 'jobs',
       'analytical_latency_ps', 'analytical_energy_pj', 'analytical_edp_js', 'simulated_latency_ps', 'simulated_energy_pj', 'simulated_edp_js', 'error'];
     const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-    const rows = lines.map((l) => [l.sweep, l.unit, l.scenario, l.package, l.strategy, l.seed, ...keys.map((k) => ov(l, k)), l.jobs ?? '',
+    const rows = lines.map((l) => [l.sweep, l.unit, l.scenario, l.package, l.strategy, ...objCol(l), l.seed, ...keys.map((k) => ov(l, k)), l.jobs ?? '',
       l.analytical?.latencyPs ?? '', l.analytical?.energyPj ?? '', l.analytical?.edpJs ?? '', l.simulated?.latencyPs ?? '', l.simulated?.energyPj ?? '', l.simulated?.edpJs ?? '', l.error ?? '']
       .map((c) => q(String(c))).join(','));
     return [head.join(','), ...rows].join('\n') + '\n';
   }
-  const head = ['scenario', 'package', 'strategy', 'seed', ...keys, 'jobs', 'latency (ms)', 'energy (mJ)', 'EDP sim (J*s)', 'EDP ana (J*s)', 'sim vs ana'];
+  const head = ['scenario', 'package', 'strategy', ...(obj ? ['objective'] : []), 'seed', ...keys, 'jobs', 'latency (ms)', 'energy (mJ)', 'EDP sim (J*s)', 'EDP ana (J*s)', 'sim vs ana'];
   const rows = lines.map((l) => {
-    const id = [l.scenario, l.package, l.strategy, l.seed, ...keys.map((k) => ov(l, k))];
+    const id = [l.scenario, l.package, l.strategy, ...objCol(l), l.seed, ...keys.map((k) => ov(l, k))];
     if (!l.simulated || !l.analytical) return [...id, '', '', '', `error: ${l.error ?? 'no result'}`, '', ''];
     const rel = l.simulated.edpJs / l.analytical.edpJs - 1;
     return [...id, l.jobs ?? '', (l.simulated.latencyPs / 1e9).toFixed(4), (l.simulated.energyPj / 1e9).toFixed(4), sci(l.simulated.edpJs), sci(l.analytical.edpJs), pct(rel)];
   });
   if (format === 'md') return mdTable(head, rows) + '\n';
-  return table(head, rows, 4 + keys.length) + '\n';
+  return table(head, rows, 4 + (obj ? 1 : 0) + keys.length) + '\n';
 }

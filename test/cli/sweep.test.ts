@@ -2,8 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { inShard, mergeSweep, resolveShard, runSweep } from '../../sim/cli/sweep';
-import { loadSweep, STRATEGY_NAMES } from '../../sim/input/sweep';
+import { loadSweep, OBJECTIVE_NAMES, STRATEGY_NAMES } from '../../sim/input/sweep';
 import { STRATEGIES } from '../../sim/pipeline';
+import { OBJECTIVES } from '../../sim/sched/objective';
+import { evaluateOnPackage } from '../../sim/report/packages';
+import { loadScenario } from '../../sim/input/scenario';
+import { loadPackage } from '../../sim/input/package';
 import { edgeChannels } from '../../sim/input/overrides';
 import { InputError } from '../../sim/input/errors';
 import { spawn } from 'child_process';
@@ -183,6 +187,60 @@ describe('sweep: run, resume, merge', () => {
     const junk = path.join(tmp, 'junk.jsonl');
     fs.writeFileSync(junk, fullText.split('\n')[0] + '\n{"a":1}\n');
     expect(() => mergeSweep([junk], 'text')).toThrow(`${junk}: line 2: not a sweep result line`);
+  });
+});
+
+describe('sweep: objectives (what each strategy minimises, a grid axis)', () => {
+  test('a sweep spec may name every objective the CLI has', () => {
+    expect([...OBJECTIVE_NAMES].sort()).toEqual([...OBJECTIVES].sort());
+  });
+
+  test('objectives sit between strategies and seeds; the default edp stays out of the key (older results still match)', () => {
+    const units = loadSweep(spec('objgrid', { strategies: ['scar', 'greedy'], objectives: ['latency', 'edp'], seeds: [1, 2] })).units;
+    expect(units.map((u) => [u.strategy, u.objective, u.seed])).toEqual([
+      ['scar', 'latency', '1'], ['scar', 'latency', '2'], ['scar', 'edp', '1'], ['scar', 'edp', '2'],
+      ['greedy', 'latency', '1'], ['greedy', 'latency', '2'], ['greedy', 'edp', '1'], ['greedy', 'edp', '2'],
+    ]);
+    expect(JSON.parse(units[0].key)).toMatchObject({ strategy: 'scar', objective: 'latency' });
+    const plain = loadSweep(spec('objgrid', { strategies: ['scar', 'greedy'], seeds: [1, 2] })).units;
+    expect(plain.map((u) => u.objective)).toEqual(Array(4).fill('edp'));
+    expect(plain.map((u) => u.key)).toEqual(units.filter((u) => u.objective === 'edp').map((u) => u.key));
+  });
+
+  test('a bad objective names the spec file and field; the CLI exits 2 with one line and no results file', async () => {
+    const f = spec('badobj', { objectives: ['edp', 'speed'] });
+    expect(() => loadSweep(f)).toThrow(InputError);
+    expect(() => loadSweep(f)).toThrow(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: objectives\\[1\\]: expected one of edp, latency, energy`));
+    expect(() => loadSweep(spec('badobj2', { objectives: 'latency' }))).toThrow(/objectives: /);
+    const out = path.join(tmp, 'badobj.jsonl');
+    const r = await cli('sweep', f, '--out', out, '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^mcmsim: error: .*badobj\.json: objectives\[1\]: expected one of edp, latency, energy/)]);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('each unit is scheduled for its objective; a results file from an edp-only spec resumes into the grown grid', async () => {
+    const base = { strategies: ['greedy'] };
+    const before = path.join(tmp, 'obj.jsonl');
+    await runSweep(spec('obj', base), { out: before, shard: { index: 0, count: 1 }, jobs: 1, quiet: true });
+    const r = await runSweep(spec('obj', { ...base, objectives: ['edp', 'latency', 'energy'] }), { out: before, shard: { index: 0, count: 1 }, jobs: 1, quiet: true });
+    expect(r).toMatchObject({ units: 3, skipped: 1, ran: 2 });
+    const lines = fs.readFileSync(before, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.unit, l.objective])).toEqual([[0, 'edp'], [1, 'latency'], [2, 'energy']]);
+    // Each line is what the same strategy gives for that objective when called directly.
+    for (const l of lines) {
+      const direct = await evaluateOnPackage(loadScenario(path.join(SMALL, 'scenario.json')), loadPackage(path.join(SMALL, 'package.json')), { strategy: 'greedy', seed: '1', objective: l.objective, scar: { windows: 2 } });
+      expect(l.analytical).toEqual(direct.analytical);
+    }
+    expect(lines[1].analytical.latencyPs).not.toBe(lines[0].analytical.latencyPs); // the objective changed the schedule
+    const fresh = path.join(tmp, 'obj-fresh.jsonl');
+    await runSweep(spec('obj', { ...base, objectives: ['edp', 'latency', 'energy'] }), { out: fresh, shard: { index: 0, count: 1 }, jobs: 1, quiet: true });
+    expect(fs.readFileSync(before, 'utf8')).toBe(fs.readFileSync(fresh, 'utf8'));
+    // The merged table gets an objective column after the strategy.
+    const csv = mergeSweep([fresh], 'csv').text.trim().split('\n');
+    expect(csv[0].startsWith('sweep,unit,scenario,package,strategy,objective,seed,jobs,')).toBe(true);
+    expect(csv.slice(1).map((c) => c.split(',')[5])).toEqual(['edp', 'latency', 'energy']);
+    expect(mergeSweep([fresh], 'text').text.split('\n')[0]).toMatch(/strategy\s+objective\s+seed/);
   });
 });
 

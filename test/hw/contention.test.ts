@@ -19,8 +19,7 @@ function run(transfers: { path: readonly number[]; bytes: number }[]) {
   const starter = { onEvent: (_k: number, i: unknown) => fabric.send(transfers[i as number].path, transfers[i as number].bytes, sink, i as number, i as number) };
   transfers.forEach((_t, i) => engine.at(0, starter, 0, i));
   engine.run();
-  const nRes = topo.resources.length;
-  const byJobAt = (j: number, r: number) => fabric.jobResourceDelayPs[j * nRes + r];
+  const byJobAt = (j: number, r: number) => fabric.jobResourceDelayPs.get(j, r);
   return { done, fabric, byJobAt };
 }
 

@@ -1,6 +1,6 @@
 import { Engine } from '../../sim/engine/engine';
 import { Packet } from '../../sim/hw/fabric';
-import { BankedChannel } from '../../sim/hw/dram-banked';
+import { BankedChannel, QUEUE_WINDOW } from '../../sim/hw/dram-banked';
 import { DRAM_PRESETS } from '../../sim/input/dram-presets';
 import { parsePackage } from '../../sim/input/package';
 import { lowerSchedule } from '../../sim/cost/program';
@@ -116,6 +116,29 @@ describe('banked DRAM (DDR4-3200, hand-computed)', () => {
     h.engine.run();
     expect(h.served.map((s) => s.id)).toEqual([0, 2, 1]);
     expect(h.served[1].start).toBe(91250 - T.rp - T.rcd);
+  });
+
+  test('FR-FCFS over a queue longer than the ring it starts with: 100 waiting packets, rows A B A B ... of one bank', () => {
+    const h = harness();
+    const rowOf = (id: number) => id % 2;
+    for (let id = 0; id < 100; id++) h.send(id, rowAddr(rowOf(id)), 64);
+    h.engine.run();
+    const order = h.served.map((s) => s.id);
+    // By hand: 0 opens row A; each next A is in the first 16 waiting while fewer than 16 B's
+    // wait ahead of it, so A's 0, 2, ..., 30 go first, then the window holds only B's 1..31.
+    expect(order.slice(0, 17)).toEqual([...Array.from({ length: 16 }, (_, k) => 2 * k), 1]);
+    // The whole order is the rule applied to a plain list (oldest row hit in the first 16, else the oldest).
+    const waiting = Array.from({ length: 100 }, (_, id) => id);
+    const expected: number[] = [];
+    let open = -1;
+    while (waiting.length) {
+      const hit = waiting.slice(0, QUEUE_WINDOW).findIndex((id) => rowOf(id) === open);
+      const [id] = waiting.splice(Math.max(0, hit), 1);
+      open = rowOf(id);
+      expected.push(id);
+    }
+    expect(order).toEqual(expected);
+    expect(h.ch.stats.refreshStalls).toBe(0); // no refresh closed the row in between
   });
 
   test('write then read pays the write-to-read turnaround', () => {

@@ -93,4 +93,9 @@ describe('sweep report data', () => {
     expect(sweepPoints(rows, 'nopBandwidthGBps').map((p) => p.series)).toEqual(['het, seed 1, peArray=16x16', 'het, seed 2, peArray=8x32', 'het, seed 1, peArray=16x16']);
     expect(sweepPoints(rows, 'peArray').map((p) => [p.x, p.xSize])).toEqual([['16x16', 256], ['8x32', 256], ['16x16', 256]]);
   });
+  test('objectives that vary go into the series name (a line without one minimised EDP)', () => {
+    const rows = [line(0, 'het', 32, 3), line(1, 'het', 32, 4, { objective: 'latency' }), line(2, 'het', 64, 2), line(3, 'het', 64, 3, { objective: 'latency' })];
+    expect(sweepPoints(rows, 'nopBandwidthGBps').map((p) => p.series)).toEqual(['het, min edp', 'het, min latency', 'het, min edp', 'het, min latency']);
+    expect(sweepPoints(rows.filter((r) => !r.objective), 'nopBandwidthGBps').map((p) => p.series)).toEqual(['het', 'het']);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * The HTML report of `mcmsim sweep merge`: for each swept package parameter, the simulated EDP
- * against it, one line per package (and strategy, seed and other swept values when they vary),
+ * against it, one line per package (and strategy, objective, seed and other swept values when they vary),
  * one panel per scenario. Takes the merged result lines (sim/report/sweep.ts's SweepLine; only
  * the fields below are read, so this file does not depend on the sweep code).
  */
@@ -13,6 +13,8 @@ export interface SweepRow {
   scenario: string;
   package: string;
   strategy: string;
+  /** What the strategy minimised (absent: edp, results from before the field). */
+  objective?: string;
   seed: string;
   /** Package overrides of the unit (sim/input/overrides.ts): numbers, or arrays such as [rows, cols]. */
   overrides: object;
@@ -31,6 +33,7 @@ export const PARAMETER_TITLES: Record<string, string> = {
 
 type OverrideValue = number | readonly number[] | undefined;
 const valueLabel = (v: OverrideValue) => (v === undefined ? '' : Array.isArray(v) ? v.join('x') : String(v));
+const objectiveOf = (r: SweepRow) => r.objective ?? 'edp';
 const override = (r: SweepRow, key: string) => (r.overrides as Record<string, OverrideValue> | undefined)?.[key];
 
 /** The override keys that take more than one value among the rows, in first-seen order. */
@@ -48,6 +51,7 @@ export function sweepPoints(rows: readonly SweepRow[], key: string) {
   const varies = (f: (r: SweepRow) => string) => new Set(rows.map(f)).size > 1;
   const parts: ((r: SweepRow) => string)[] = [(r) => r.package];
   if (varies((r) => r.strategy)) parts.push((r) => r.strategy);
+  if (varies(objectiveOf)) parts.push((r) => `min ${objectiveOf(r)}`);
   if (varies((r) => r.seed)) parts.push((r) => `seed ${r.seed}`);
   for (const k of swept) parts.push((r) => `${k}=${valueLabel(override(r, k))}`);
   return rows.filter((r) => r.simulated && override(r, key) !== undefined).map((r) => {
@@ -61,15 +65,16 @@ export function sweepPoints(rows: readonly SweepRow[], key: string) {
 
 function tableOf(rows: readonly SweepRow[]): { columns: Column[]; rows: Record<string, string | number | null>[] } {
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r.overrides ?? {})))];
+  const obj = rows.some((r) => objectiveOf(r) !== 'edp');
   return {
     columns: [
       { key: 'sweep', title: 'sweep' }, { key: 'unit', title: 'unit', format: 'int' }, { key: 'scenario', title: 'scenario' }, { key: 'package', title: 'package' },
-      { key: 'strategy', title: 'strategy' }, { key: 'seed', title: 'seed' }, ...keys.map((k) => ({ key: `ov.${k}`, title: PARAMETER_TITLES[k] ?? k })),
+      { key: 'strategy', title: 'strategy' }, ...(obj ? [{ key: 'objective', title: 'objective' }] : []), { key: 'seed', title: 'seed' }, ...keys.map((k) => ({ key: `ov.${k}`, title: PARAMETER_TITLES[k] ?? k })),
       { key: 'latencyMs', title: 'latency sim (ms)' }, { key: 'energyMj', title: 'energy sim (mJ)' }, { key: 'edpJs', title: 'EDP sim (J*s)' }, { key: 'analyticalEdpJs', title: 'EDP ana (J*s)' },
       { key: 'error', title: 'error' },
     ],
     rows: rows.map((r) => ({
-      sweep: r.sweep, unit: r.unit, scenario: r.scenario, package: r.package, strategy: r.strategy, seed: r.seed,
+      sweep: r.sweep, unit: r.unit, scenario: r.scenario, package: r.package, strategy: r.strategy, ...(obj ? { objective: objectiveOf(r) } : {}), seed: r.seed,
       ...Object.fromEntries(keys.map((k) => {
         const v = override(r, k);
         return [`ov.${k}`, typeof v === 'number' ? v : valueLabel(v)];
@@ -86,7 +91,8 @@ export function sweepSections(rows: readonly SweepRow[]): Section[] {
   const note = failed ? ` ${failed} grid point(s) have no result (see the error column) and are not plotted.` : '';
   const params = sweptParameters(rows);
   if (params.length === 0) {
-    const pts = rows.filter((r) => r.simulated).map((r) => ({ scenario: r.scenario, package: `${r.package}, ${r.strategy}, seed ${r.seed}`, edpJs: r.simulated!.edpJs }));
+    const obj = new Set(rows.map(objectiveOf)).size > 1;
+    const pts = rows.filter((r) => r.simulated).map((r) => ({ scenario: r.scenario, package: `${r.package}, ${r.strategy}${obj ? `, min ${objectiveOf(r)}` : ''}, seed ${r.seed}`, edpJs: r.simulated!.edpJs }));
     return [{
       id: 'edp', title: 'Simulated EDP per scenario and package', caption: `No package parameter varies in these results: EDP per scenario, one bar per package.${note}`,
       spec: pts.length ? groupedBars({ rows: pts, group: 'scenario', groupTitle: 'scenario', series: 'package', seriesTitle: 'package, strategy, seed', value: 'edpJs', valueTitle: 'EDP (J*s, simulated)' }) : null, table,
