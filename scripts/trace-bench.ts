@@ -4,6 +4,11 @@
  * alternate the three so machine noise hits them alike; the fastest round of each counts),
  * the bytes per trace event, and the memory the sinks hold (the reorder buffer's peak, and the
  * heap after each run).
+ *
+ * The sink alone: the calls a sink receives in one run (job starts and ends, tiles, and the
+ * packets the fabric logs) are recorded once, then replayed into fresh sinks, so the writer's
+ * own CPU time is measured without the simulator around it (steadier on a busy machine than a
+ * difference of two whole runs).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,6 +17,8 @@ import { evaluate, Inputs, MadeSchedule } from '../sim/pipeline';
 import { PerfettoSink } from '../sim/trace/perfetto';
 import { ChromeJsonSink } from '../sim/trace/chrome';
 import { TimelineSink } from '../sim/trace/timeline';
+import { Lane, TraceMeta, TraceSink } from '../sim/trace/sink';
+import { PACKET_FIELDS, PacketLog } from '../sim/trace/packetlog';
 import { runInfo } from '../sim/trace/runinfo';
 
 export interface TraceCost {
@@ -32,6 +39,69 @@ export interface TraceCost {
   chromeBytesPerEvent: number;
   peakBufferedEvents: number;
   heapUsedMb: { none: number; pftrace: number; chrome: number };
+  /** The sinks alone, replaying the recorded calls of one run: fastest round, CPU ms, and ns per trace event. */
+  sinkOnly: { pftraceCpuMs: number; chromeCpuMs: number; pftraceNsPerEvent: number; chromeNsPerEvent: number; calls: number };
+}
+
+/** Call codes in a recording: 7 numbers per call (code, then up to 6 arguments). */
+const PACKET = 0;
+const JOB_START = 1;
+const JOB_END = 2;
+const END = 9;
+const LANES: Lane[] = ['load', 'compute', 'store'];
+const RECORD = 7;
+
+/** A sink that records every call (packets through its packet log, like the real sinks). */
+class RecordingSink implements TraceSink {
+  readonly wantsPackets = true;
+  readonly packetLog: PacketLog = new PacketLog(() => this.flushPackets());
+  meta: TraceMeta | null = null;
+  readonly calls: number[] = [];
+  private put(code: number, a = 0, b = 0, c = 0, d = 0, e = 0, f = 0): void {
+    this.calls.push(code, a, b, c, d, e, f);
+  }
+  private flushPackets(): void {
+    const d = this.packetLog.data;
+    for (let i = 0; i < this.packetLog.n; i += PACKET_FIELDS) this.put(PACKET, d[i], d[i + 1], d[i + 2], d[i + 3], d[i + 4], d[i + 5]);
+    this.packetLog.n = 0;
+  }
+  begin(meta: TraceMeta): void {
+    this.meta = meta;
+  }
+  jobStart(j: number, startPs: number): void {
+    this.flushPackets();
+    this.put(JOB_START, j, startPs);
+  }
+  job(j: number, startPs: number, endPs: number): void {
+    this.flushPackets();
+    this.put(JOB_END, j, startPs, endPs);
+  }
+  tile(lane: Lane, j: number, tile: number, startPs: number, endPs: number, bytes: number): void {
+    this.flushPackets();
+    this.put(3 + LANES.indexOf(lane), j, tile, startPs, endPs, bytes);
+  }
+  packet(): void {
+    throw new Error('recording sink: packets come through the packet log');
+  }
+  async end(makespanPs: number): Promise<void> {
+    this.flushPackets();
+    this.put(END, makespanPs);
+  }
+  abort(): void {}
+}
+
+/** Replays a recording into `sink` (packets into its log, as the fabric would). */
+async function replay(calls: Float64Array, meta: TraceMeta, sink: TimelineSink): Promise<void> {
+  sink.begin(meta);
+  const log = sink.packetLog;
+  for (let i = 0; i < calls.length; i += RECORD) {
+    const k = calls[i];
+    if (k === PACKET) log.add(calls[i + 1], calls[i + 2], calls[i + 3], calls[i + 4], calls[i + 5], calls[i + 6]);
+    else if (k === JOB_START) sink.jobStart(calls[i + 1], calls[i + 2]);
+    else if (k === JOB_END) sink.job(calls[i + 1], calls[i + 2], calls[i + 3]);
+    else if (k === END) await sink.end(calls[i + 1]);
+    else sink.tile(LANES[k - 3], calls[i + 1], calls[i + 2], calls[i + 3], calls[i + 4], calls[i + 5]);
+  }
 }
 
 function cpuMs(): number {
@@ -47,6 +117,8 @@ export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds =
   let simEvents = 0;
   let peak = 0;
   let sizes = { pftrace: 0, chrome: 0 };
+  const sinkBest = { pftrace: Infinity, chrome: Infinity };
+  let sinkCalls = 0;
   try {
     for (let r = 0; r < rounds; r++) {
       for (const mode of ['none', 'pftrace', 'chrome'] as const) {
@@ -72,6 +144,23 @@ export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds =
         }
       }
     }
+    // The sinks alone: record the calls of one run, replay them into fresh sinks.
+    const rec = new RecordingSink();
+    let opts = {};
+    await evaluate(schedule, inputs, (ctx) => {
+      opts = { run: runInfo(ctx.program, ctx.schedule, '1'), estimate: ctx.estimate };
+      return rec;
+    });
+    const calls = Float64Array.from(rec.calls);
+    for (let r = 0; r < rounds; r++) {
+      for (const mode of ['pftrace', 'chrome'] as const) {
+        const file = path.join(dir, mode === 'pftrace' ? 's.pftrace' : 's.json');
+        const t0 = cpuMs();
+        await replay(calls, rec.meta!, mode === 'pftrace' ? new PerfettoSink(file, opts) : new ChromeJsonSink(file, opts));
+        sinkBest[mode] = Math.min(sinkBest[mode], cpuMs() - t0);
+      }
+    }
+    sinkCalls = calls.length / RECORD;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -82,6 +171,10 @@ export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds =
     pftraceBytes: sizes.pftrace, chromeBytes: sizes.chrome, traceEvents: events,
     pftraceBytesPerEvent: sizes.pftrace / events, chromeBytesPerEvent: sizes.chrome / events,
     peakBufferedEvents: peak, heapUsedMb: heap,
+    sinkOnly: {
+      pftraceCpuMs: sinkBest.pftrace, chromeCpuMs: sinkBest.chrome, calls: sinkCalls,
+      pftraceNsPerEvent: (sinkBest.pftrace * 1e6) / events, chromeNsPerEvent: (sinkBest.chrome * 1e6) / events,
+    },
   };
 }
 
@@ -92,6 +185,7 @@ export function traceCostText(t: TraceCost): string {
     `  no trace   ${f(t.noTraceCpuMs).padStart(7)} ms`,
     `  .pftrace   ${f(t.pftraceCpuMs).padStart(7)} ms  ${t.pftraceRatio.toFixed(2)}x  ${(t.pftraceBytes / 2 ** 20).toFixed(1)} MiB, ${t.pftraceBytesPerEvent.toFixed(1)} bytes/event`,
     `  Chrome JSON${f(t.chromeCpuMs).padStart(7)} ms  ${t.chromeRatio.toFixed(2)}x  ${(t.chromeBytes / 2 ** 20).toFixed(1)} MiB, ${t.chromeBytesPerEvent.toFixed(1)} bytes/event`,
+    `  the sinks alone (the run's ${t.sinkOnly.calls} sink calls and logged packets replayed): .pftrace ${f(t.sinkOnly.pftraceCpuMs)} ms (${f(t.sinkOnly.pftraceNsPerEvent)} ns per trace event), Chrome JSON ${f(t.sinkOnly.chromeCpuMs)} ms (${f(t.sinkOnly.chromeNsPerEvent)} ns)`,
     `  ${t.traceEvents} trace events; reorder buffer peak ${t.peakBufferedEvents} events; heap after run (MiB): none ${f(t.heapUsedMb.none)}, pftrace ${f(t.heapUsedMb.pftrace)}, chrome ${f(t.heapUsedMb.chrome)}`,
   ].join('\n');
 }

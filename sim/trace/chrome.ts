@@ -16,7 +16,7 @@
  * whole ns, ts = startNs / 1000 and dur = (endNs - startNs) / 1000 with at most 3 decimals,
  * makes both exact after that rounding, so end = ts + dur is the same ns the next slice starts
  * at and no slice overlaps its neighbour (overlapping complete events are dropped).
- * Events are joined into ~1 MiB strings and written to a temporary file renamed on end().
+ * Events are joined into ~64 KiB strings and written to a temporary file renamed on end().
  */
 import { Args, CounterTrack, ProcessTrack, ThreadTrack, TimelineOptions, TimelineSink } from './timeline';
 

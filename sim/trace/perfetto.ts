@@ -5,7 +5,7 @@
  * Packets are laid out by hand on one protobufjs Writer (field numbers and wire types from
  * traces/perfetto_subset.proto, itself checked against the official schema by the tests): the
  * generic reflective encoder cost more than the simulation it traced. The Writer's bytes go to
- * a temporary file in ~1 MiB chunks; end() renames it to the target (see ../output/atomic.ts). Tracks,
+ * a temporary file in ~64 KiB chunks; end() renames it to the target (see ../output/atomic.ts). Tracks,
  * slices, flows, instants and counters are described in timeline.ts, which hands them over in
  * time order.
  *

@@ -99,7 +99,7 @@ export interface TraceEstimate {
 export interface TimelineOptions {
   /** Also write a slice per run of back-to-back packets on every link and DRAM channel. */
   packets?: boolean;
-  /** Bytes buffered before each write to the file (default 1 MiB). */
+  /** Bytes buffered before each write to the file (default 64 KiB). */
   chunkBytes?: number;
   /** Who made this run (scenario, package, strategy, seed, version ...): written into the trace. */
   run?: Args;
@@ -107,7 +107,12 @@ export interface TimelineOptions {
   estimate?: TraceEstimate;
 }
 
-export const DEFAULT_CHUNK_BYTES = 1 << 20;
+/**
+ * 64 KiB: the buffer being filled stays in the CPU's L2 cache next to the simulator's own data
+ * (1 MiB chunks evicted it; traced dc1_llm, three process pairs: 1.33x against 1.37x of the
+ * untraced CPU time); a write every 64 KiB is still few system calls (about 280 for 18 MiB).
+ */
+export const DEFAULT_CHUNK_BYTES = 1 << 16;
 /** Cumulative energy is smooth: sampled every 16th counter window (and at the end). */
 const ENERGY_EVERY = 16;
 const ADVANCE_EVERY = 2048;
