@@ -44,7 +44,7 @@ async function traceSection() {
   const file = name.endsWith('.json') ? name : path.join(root, 'models/scenarios', `${name}.json`);
   const inputs = loadInputs(file, pkgFile);
   const schedule = makeSchedule(inputs, { strategy: 'scar', seed: '1' });
-  return traceCost(schedule, inputs);
+  return traceCost(schedule, inputs, 5, { scenario: file, pkg: pkgFile });
 }
 
 async function main() {

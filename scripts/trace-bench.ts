@@ -9,11 +9,17 @@
  * packets the fabric logs) are recorded once, then replayed into fresh sinks, so the writer's
  * own CPU time is measured without the simulator around it (steadier on a busy machine than a
  * difference of two whole runs).
+ *
+ * The first run in a fresh process: what a user's one `mcmsim run` pays. Child processes each
+ * schedule, then simulate once with no trace or with a .pftrace (alternating, two of each; the
+ * faster counts). It includes what the warm rounds above leave out: V8 compiling the trace
+ * writer's code as it warms up (on background threads, in the process's CPU time).
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { evaluate, Inputs, MadeSchedule } from '../sim/pipeline';
+import { evaluate, Inputs, loadInputs, MadeSchedule, makeSchedule } from '../sim/pipeline';
 import { PerfettoSink } from '../sim/trace/perfetto';
 import { ChromeJsonSink } from '../sim/trace/chrome';
 import { TimelineSink } from '../sim/trace/timeline';
@@ -41,6 +47,8 @@ export interface TraceCost {
   heapUsedMb: { none: number; pftrace: number; chrome: number };
   /** The sinks alone, replaying the recorded calls of one run: fastest round, CPU ms, and ns per trace event. */
   sinkOnly: { pftraceCpuMs: number; chromeCpuMs: number; pftraceNsPerEvent: number; chromeNsPerEvent: number; calls: number };
+  /** One simulation in a fresh process (see the header): CPU ms of lower + estimate + simulate. */
+  firstRun: { noTraceCpuMs: number; pftraceCpuMs: number; pftraceRatio: number };
 }
 
 /** Call codes in a recording: 7 numbers per call (code, then up to 6 arguments). */
@@ -109,7 +117,13 @@ function cpuMs(): number {
   return (c.user + c.system) / 1000;
 }
 
-export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds = 5): Promise<TraceCost> {
+/** CPU ms of the one evaluation in a child process (this file run as a script). */
+function firstRunMs(scenarioFile: string, packageFile: string, mode: 'none' | 'pftrace', dir: string): number {
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, scenarioFile, packageFile, mode, path.join(dir, 'first.pftrace')], { encoding: 'utf8' });
+  return Number(out.trim());
+}
+
+export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds = 5, files?: { scenario: string; pkg: string }): Promise<TraceCost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-bench-'));
   const best = { none: Infinity, pftrace: Infinity, chrome: Infinity };
   const heap = { none: 0, pftrace: 0, chrome: 0 };
@@ -118,6 +132,8 @@ export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds =
   let peak = 0;
   let sizes = { pftrace: 0, chrome: 0 };
   const sinkBest = { pftrace: Infinity, chrome: Infinity };
+  const first = { none: NaN, pftrace: NaN };
+  if (files) first.none = first.pftrace = Infinity;
   let sinkCalls = 0;
   try {
     for (let r = 0; r < rounds; r++) {
@@ -161,6 +177,12 @@ export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds =
       }
     }
     sinkCalls = calls.length / RECORD;
+    if (files) {
+      for (let r = 0; r < 2; r++) {
+        first.none = Math.min(first.none, firstRunMs(files.scenario, files.pkg, 'none', dir));
+        first.pftrace = Math.min(first.pftrace, firstRunMs(files.scenario, files.pkg, 'pftrace', dir));
+      }
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -175,6 +197,7 @@ export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds =
       pftraceCpuMs: sinkBest.pftrace, chromeCpuMs: sinkBest.chrome, calls: sinkCalls,
       pftraceNsPerEvent: (sinkBest.pftrace * 1e6) / events, chromeNsPerEvent: (sinkBest.chrome * 1e6) / events,
     },
+    firstRun: { noTraceCpuMs: first.none, pftraceCpuMs: first.pftrace, pftraceRatio: first.pftrace / first.none },
   };
 }
 
@@ -186,6 +209,21 @@ export function traceCostText(t: TraceCost): string {
     `  .pftrace   ${f(t.pftraceCpuMs).padStart(7)} ms  ${t.pftraceRatio.toFixed(2)}x  ${(t.pftraceBytes / 2 ** 20).toFixed(1)} MiB, ${t.pftraceBytesPerEvent.toFixed(1)} bytes/event`,
     `  Chrome JSON${f(t.chromeCpuMs).padStart(7)} ms  ${t.chromeRatio.toFixed(2)}x  ${(t.chromeBytes / 2 ** 20).toFixed(1)} MiB, ${t.chromeBytesPerEvent.toFixed(1)} bytes/event`,
     `  the sinks alone (the run's ${t.sinkOnly.calls} sink calls and logged packets replayed): .pftrace ${f(t.sinkOnly.pftraceCpuMs)} ms (${f(t.sinkOnly.pftraceNsPerEvent)} ns per trace event), Chrome JSON ${f(t.sinkOnly.chromeCpuMs)} ms (${f(t.sinkOnly.chromeNsPerEvent)} ns)`,
+    ...(Number.isFinite(t.firstRun.pftraceRatio) ? [`  first run in a fresh process (incl. compiling the writer): no trace ${f(t.firstRun.noTraceCpuMs)} ms, .pftrace ${f(t.firstRun.pftraceCpuMs)} ms  ${t.firstRun.pftraceRatio.toFixed(2)}x`] : []),
     `  ${t.traceEvents} trace events; reorder buffer peak ${t.peakBufferedEvents} events; heap after run (MiB): none ${f(t.heapUsedMb.none)}, pftrace ${f(t.heapUsedMb.pftrace)}, chrome ${f(t.heapUsedMb.chrome)}`,
   ].join('\n');
+}
+
+// Child process of firstRunMs: SCENARIO PACKAGE none|pftrace OUT -> prints CPU ms of one evaluation.
+if (require.main === module) {
+  const [scenarioFile, packageFile, mode, out] = process.argv.slice(2);
+  const inputs = loadInputs(scenarioFile, packageFile);
+  const schedule = makeSchedule(inputs, { strategy: 'scar', seed: '1' });
+  const t0 = cpuMs();
+  evaluate(schedule, inputs, (ctx) => (mode === 'none' ? null : new PerfettoSink(out, { run: runInfo(ctx.program, ctx.schedule, '1'), estimate: ctx.estimate })))
+    .then(() => console.log((cpuMs() - t0).toFixed(1)))
+    .catch((e) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
 }
