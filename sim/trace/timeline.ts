@@ -431,57 +431,70 @@ export abstract class TimelineSink implements TraceSink {
     if (this.packetLog.n > 0) this.replayPackets();
     if (this.error || !this.meta) return;
     try {
-      const job = this.jobs[jobIndex];
-      const c = job.chiplet;
-      const st = this.chips[c];
-      const plan = job.plan;
       if (endPs > this.nowPs) this.nowPs = endPs;
-      if (lane === 'compute') {
-        this.computeTile(job, st, tile, startPs, endPs);
-        const s = this.chipSeries(c);
-        this.sums.add3(s, startPs, endPs, this.tileComputePj[jobIndex], this.tileBufferPj[jobIndex], (endPs - startPs) * plan.utilization);
-        if (!job.storePath || tileLoad(plan, tile, this.tl).outputBytes === 0) this.slotFree(job, st, tile, endPs);
-      } else if (lane === 'load') {
-        st.lastLoadEndPs = endPs;
-        // The resource where this load's packets (and any store packets meanwhile) queued longest.
-        let top = -1;
-        let topPs = 0;
-        for (let i = 0; i < st.touchedN; i++) {
-          const r = st.touched[i];
-          if (st.queuedPs[r] > topPs) {
-            topPs = st.queuedPs[r];
-            top = r;
-          }
-          st.queuedPs[r] = 0;
-        }
-        st.touchedN = 0;
-        const loads = st.loads;
-        const li = st.loadsEnd;
-        loads[li] = tile;
-        loads[li + 1] = top;
-        loads[li + 2] = topPs;
-        st.loadsEnd = li + 3;
-        // A load that moved nothing (operands local or resident) and took no time is not drawn.
-        if (bytes > 0 || endPs > startPs) {
-          // One literal per shape (a push would copy the array to grow it).
-          const args: Args = top >= 0
-            ? ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs), 'queued_on', this.resources[top].name, 'queued_ns', topPs / 1000]
-            : ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
-          this.laneSlice(this.loads[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
-        }
-        this.sums.add(this.chipSeries(c) + 3, startPs, endPs, (endPs - startPs) * plan.tileBytes);
-        st.slots[st.slotsEnd] = tile;
-        st.slots[st.slotsEnd + 1] = endPs;
-        st.slotsEnd += 2;
-      } else {
-        const args: Args = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
-        this.laneSlice(this.stores[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
-        this.slotFree(job, st, tile, endPs);
-      }
+      // One method per lane: smaller units for V8 to compile and recompile as the lanes first
+      // appear (the writer's compile time is part of a single run's cost: scripts/trace-bench.ts).
+      if (lane === 'compute') this.computeDone(jobIndex, tile, startPs, endPs);
+      else if (lane === 'load') this.loadDone(jobIndex, tile, startPs, endPs, bytes);
+      else this.storeDone(jobIndex, tile, startPs, endPs, bytes);
       if (this.buf.size >= this.advanceAtSize) this.advance();
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  private computeDone(jobIndex: number, tile: number, startPs: number, endPs: number): void {
+    const job = this.jobs[jobIndex];
+    const st = this.chips[job.chiplet];
+    const plan = job.plan;
+    this.computeTile(job, st, tile, startPs, endPs);
+    this.sums.add3(this.chipSeries(job.chiplet), startPs, endPs, this.tileComputePj[jobIndex], this.tileBufferPj[jobIndex], (endPs - startPs) * plan.utilization);
+    if (!job.storePath || tileLoad(plan, tile, this.tl).outputBytes === 0) this.slotFree(job, st, tile, endPs);
+  }
+
+  private loadDone(jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void {
+    const job = this.jobs[jobIndex];
+    const c = job.chiplet;
+    const st = this.chips[c];
+    st.lastLoadEndPs = endPs;
+    // The resource where this load's packets (and any store packets meanwhile) queued longest.
+    let top = -1;
+    let topPs = 0;
+    for (let i = 0; i < st.touchedN; i++) {
+      const r = st.touched[i];
+      if (st.queuedPs[r] > topPs) {
+        topPs = st.queuedPs[r];
+        top = r;
+      }
+      st.queuedPs[r] = 0;
+    }
+    st.touchedN = 0;
+    const loads = st.loads;
+    const li = st.loadsEnd;
+    loads[li] = tile;
+    loads[li + 1] = top;
+    loads[li + 2] = topPs;
+    st.loadsEnd = li + 3;
+    // A load that moved nothing (operands local or resident) and took no time is not drawn.
+    if (bytes > 0 || endPs > startPs) {
+      // One literal per shape (a push would copy the array to grow it).
+      const args: Args = top >= 0
+        ? ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs), 'queued_on', this.resources[top].name, 'queued_ns', topPs / 1000]
+        : ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
+      this.laneSlice(this.loads[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
+    }
+    this.sums.add(this.chipSeries(c) + 3, startPs, endPs, (endPs - startPs) * job.plan.tileBytes);
+    st.slots[st.slotsEnd] = tile;
+    st.slots[st.slotsEnd + 1] = endPs;
+    st.slotsEnd += 2;
+  }
+
+  private storeDone(jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void {
+    const job = this.jobs[jobIndex];
+    const c = job.chiplet;
+    const args: Args = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
+    this.laneSlice(this.stores[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
+    this.slotFree(job, this.chips[c], tile, endPs);
   }
 
   /** Hands the logged packets to packet(), in the order the fabric reported them, and empties the log. */
