@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../input/errors';
 import { loadSweep } from '../input/sweep';
-import { coverage, orderLines, parseSweepLines, serializeLines, SweepLine, sweepTable, SweepTask } from '../report/sweep';
+import { coverage, orderLines, parseSweepLines, serializeLines, SweepLine, sweepTable, SweepTask, withObjective } from '../report/sweep';
 import { defaultJobs, runUnits } from './pool';
 import { Progress } from './progress';
 import { writeFileAtomic } from '../output/atomic';
@@ -94,13 +94,14 @@ export async function runSweep(specFile: string, opts: { out: string; shard: Sha
   const { lines, droppedPartial } = readResults(opts.out);
   // A spec grown by more values keeps its finished units: renumber them in the new grid.
   const byKey = new Map(spec.units.map((u) => [u.key, u]));
-  for (const l of lines) {
-    if (l.sweep !== spec.name) continue;
+  lines.forEach((l, i) => {
+    if (l.sweep !== spec.name) return;
     const u = byKey.get(l.key);
     if (!u) throw new InputError(opts.out, `unit ${l.unit}`, `a unit of sweep ${spec.name} that ${spec.file} no longer has (${l.key}); use a new --out`);
     l.unit = u.index;
     l.units = spec.units.length;
-  }
+    lines[i] = withObjective(l);
+  });
   const have = new Set(lines.map((l) => l.key));
   const todo = mine.filter((u) => !have.has(u.key));
   const progress = new Progress(todo.length, opts.quiet);
