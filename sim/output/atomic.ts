@@ -96,9 +96,12 @@ export class TempRegistry {
    * first temporary file, learns each file's name through a pipe (synchronous writes, before the
    * file is created) and deletes whatever is still listed when the pipe closes, which happens
    * however the process ends (signal, crash, normal exit). Committed files are unlisted first.
+   * Temporary files that exist already are handed over too.
    */
   startReaper(): void {
+    if (this.reaping) return;
     this.reaping = true;
+    for (const p of this.live) this.tell('+' + p);
   }
 
   /** Call before creating `tmpPath`. */
