@@ -48,7 +48,7 @@ function errnoError(code: string, message: string): NodeJS.ErrnoException {
  * clone); a deeper missing path is an ENOENT error, so a mistyped path creates no folders, and
  * no recursive mkdir runs (it never returns on some pseudo file systems, e.g. under /proc).
  */
-export function ensureOutputDir(dir: string): void {
+function ensureOutputDir(dir: string): void {
   if (fs.existsSync(dir)) {
     if (!fs.statSync(dir).isDirectory()) throw errnoError('ENOTDIR', `not a folder, ${dir}`);
     return;

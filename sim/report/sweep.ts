@@ -103,7 +103,7 @@ export function coverage(lines: SweepLine[]): { sweep: string; present: number; 
   });
 }
 
-export const objectiveOfLine = (l: { objective?: string }): string => l.objective ?? 'edp';
+const objectiveOfLine = (l: { objective?: string }): string => l.objective ?? 'edp';
 
 /**
  * A line written before lines had an objective (it minimised EDP) as a run now writes it: the
