@@ -140,7 +140,7 @@ export function mergeSweep(files: string[], format: 'text' | 'md' | 'csv' | 'jso
     if (!fs.existsSync(f)) throw new InputError(f, '', 'file not found');
     const r = readResults(f);
     if (r.droppedPartial) unfinished.push(f);
-    all.push(...r.lines);
+    all.push(...r.lines.map(withObjective));
   }
   const lines = orderLines(all);
   const text = format === 'json' ? JSON.stringify(lines, null, 2) + '\n' : sweepTable(lines, format);

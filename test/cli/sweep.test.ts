@@ -243,7 +243,7 @@ describe('sweep: objectives (what each strategy minimises, a grid axis)', () => 
     expect(mergeSweep([fresh], 'text').text.split('\n')[0]).toMatch(/strategy\s+objective\s+seed/);
   });
 
-  test('a results file written before lines had an objective resumes to the bytes of a fresh run', async () => {
+  test('a results file written before lines had an objective resumes to the bytes of a fresh run, and merges with the field', async () => {
     const f = spec('old', { strategies: ['greedy'], seeds: [1, 2, 3] });
     const fresh = path.join(tmp, 'old-fresh.jsonl');
     await runSweep(f, { out: fresh, shard: { index: 0, count: 1 }, jobs: 1, quiet: true });
@@ -257,6 +257,8 @@ describe('sweep: objectives (what each strategy minimises, a grid axis)', () => 
     expect(old).not.toContain('objective');
     const out = path.join(tmp, 'old.jsonl');
     fs.writeFileSync(out, old);
+    // Merged, such lines say what they minimised too.
+    expect(JSON.parse(mergeSweep([out], 'json').text).map((l: { objective?: string }) => l.objective)).toEqual(['edp', 'edp']);
     expect(await runSweep(f, { out, shard: { index: 0, count: 1 }, jobs: 1, quiet: true })).toMatchObject({ units: 3, skipped: 2, ran: 1 });
     expect(fs.readFileSync(out, 'utf8')).toBe(freshText);
   });
