@@ -75,16 +75,8 @@ export class RecordingSink implements TraceSink {
       grown.set(this.buf);
       this.buf = grown;
     }
-    const w = this.buf;
-    const i = this.n;
-    w[i] = code;
-    w[i + 1] = a;
-    w[i + 2] = b;
-    w[i + 3] = c;
-    w[i + 4] = d;
-    w[i + 5] = e;
-    w[i + 6] = f;
-    this.n = i + RECORD;
+    this.buf.set([code, a, b, c, d, e, f], this.n); // recording is not timed: a small array per call is fine
+    this.n += RECORD;
   }
   private flushPackets(): void {
     const d = this.packetLog.data;
