@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../input/errors';
 import { loadSweep } from '../input/sweep';
+import { readInputFile } from '../input/json';
 import { coverage, orderLines, parseSweepLines, serializeLines, SweepLine, sweepTable, SweepTask, withObjective } from '../report/sweep';
 import { defaultJobs, runUnits } from './pool';
 import { Progress } from './progress';
@@ -66,14 +67,9 @@ export function unitLabel(u: { scenario: string; package: string; strategy?: str
  * runs again on resume.
  */
 function readResults(file: string): { lines: SweepLine[]; droppedPartial: boolean } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { lines: [], droppedPartial: false };
-    throw new InputError(file, '', `cannot read (${code})`);
-  }
+  if (!fs.existsSync(file)) return { lines: [], droppedPartial: false };
+  // As any input: a folder or an unreadable file is one line naming it. No size cap: results grow with the grid.
+  const text = readInputFile(file, Infinity, () => '').toString('utf8');
   const cut = text.length > 0 && !text.endsWith('\n');
   return { lines: parseSweepLines(file, cut ? text.slice(0, text.lastIndexOf('\n') + 1) : text), droppedPartial: cut };
 }

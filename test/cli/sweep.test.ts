@@ -188,6 +188,13 @@ describe('sweep: run, resume, merge', () => {
     fs.writeFileSync(junk, fullText.split('\n')[0] + '\n{"a":1}\n');
     expect(() => mergeSweep([junk], 'text')).toThrow(`${junk}: line 2: not a sweep result line`);
   });
+
+  test('a folder given as the results file is one line naming it, as for any input (was "cannot read (EISDIR)")', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'outdir-'));
+    await expect(runSweep(spec('d'), { out: dir, shard: { index: 0, count: 1 }, jobs: 1, quiet: true })).rejects.toThrow(new InputError(dir, '', 'is a folder, not a file'));
+    expect(() => mergeSweep([dir], 'text')).toThrow(new InputError(dir, '', 'is a folder, not a file'));
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
 });
 
 describe('sweep: objectives (what each strategy minimises, a grid axis)', () => {
