@@ -59,14 +59,32 @@ const END = 9;
 const LANES: Lane[] = ['load', 'compute', 'store'];
 const RECORD = 7;
 
-/** A sink that records every call (packets through its packet log, like the real sinks). */
-class RecordingSink implements TraceSink {
+/**
+ * A sink that records every call (packets through its packet log, like the real sinks), into a
+ * typed array grown by doubling: on dc1_llm the log holds about 10 M packets (traces/README.md),
+ * 70 M numbers or 560 MB, which a number[] and its Float64Array copy held twice while replaying.
+ */
+export class RecordingSink implements TraceSink {
   readonly wantsPackets = true;
   readonly packetLog: PacketLog = new PacketLog(() => this.flushPackets());
   meta: TraceMeta | null = null;
-  readonly calls: number[] = [];
+  private buf: Float64Array;
+  private n = 0;
+  constructor(initialCalls = 4096) {
+    this.buf = new Float64Array(RECORD * Math.max(1, initialCalls));
+  }
+  /** The recorded calls, RECORD numbers each. */
+  get calls(): Float64Array {
+    return this.buf.subarray(0, this.n);
+  }
   private put(code: number, a = 0, b = 0, c = 0, d = 0, e = 0, f = 0): void {
-    this.calls.push(code, a, b, c, d, e, f);
+    if (this.n + RECORD > this.buf.length) {
+      const grown = new Float64Array(2 * this.buf.length);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf.set([code, a, b, c, d, e, f], this.n); // recording is not timed: a small array per call is fine
+    this.n += RECORD;
   }
   private flushPackets(): void {
     const d = this.packetLog.data;
@@ -99,7 +117,7 @@ class RecordingSink implements TraceSink {
 }
 
 /** Replays a recording into `sink` (packets into its log, as the fabric would). */
-async function replay(calls: Float64Array, meta: TraceMeta, sink: TimelineSink): Promise<void> {
+export async function replay(calls: Float64Array, meta: TraceMeta, sink: TimelineSink): Promise<void> {
   sink.begin(meta);
   const log = sink.packetLog;
   for (let i = 0; i < calls.length; i += RECORD) {
@@ -167,7 +185,7 @@ export async function traceCost(schedule: MadeSchedule, inputs: Inputs, rounds =
       opts = { run: runInfo(ctx.program, ctx.schedule, '1'), estimate: ctx.estimate };
       return rec;
     });
-    const calls = Float64Array.from(rec.calls);
+    const calls = rec.calls;
     for (let r = 0; r < rounds; r++) {
       for (const mode of ['pftrace', 'chrome'] as const) {
         const file = path.join(dir, mode === 'pftrace' ? 's.pftrace' : 's.json');

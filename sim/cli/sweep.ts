@@ -13,7 +13,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../input/errors';
 import { loadSweep } from '../input/sweep';
-import { coverage, orderLines, parseSweepLines, serializeLines, SweepLine, sweepTable, SweepTask } from '../report/sweep';
+import { readInputFile } from '../input/json';
+import { coverage, orderLines, parseSweepLines, serializeLines, SweepLine, sweepTable, SweepTask, withObjective } from '../report/sweep';
 import { defaultJobs, runUnits } from './pool';
 import { Progress } from './progress';
 import { writeFileAtomic } from '../output/atomic';
@@ -66,14 +67,9 @@ export function unitLabel(u: { scenario: string; package: string; strategy?: str
  * runs again on resume.
  */
 function readResults(file: string): { lines: SweepLine[]; droppedPartial: boolean } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { lines: [], droppedPartial: false };
-    throw new InputError(file, '', `cannot read (${code})`);
-  }
+  if (!fs.existsSync(file)) return { lines: [], droppedPartial: false };
+  // As any input: a folder or an unreadable file is one line naming it. No size cap: results grow with the grid.
+  const text = readInputFile(file, Infinity, () => '').toString('utf8');
   const cut = text.length > 0 && !text.endsWith('\n');
   return { lines: parseSweepLines(file, cut ? text.slice(0, text.lastIndexOf('\n') + 1) : text), droppedPartial: cut };
 }
@@ -94,13 +90,14 @@ export async function runSweep(specFile: string, opts: { out: string; shard: Sha
   const { lines, droppedPartial } = readResults(opts.out);
   // A spec grown by more values keeps its finished units: renumber them in the new grid.
   const byKey = new Map(spec.units.map((u) => [u.key, u]));
-  for (const l of lines) {
-    if (l.sweep !== spec.name) continue;
+  lines.forEach((l, i) => {
+    if (l.sweep !== spec.name) return;
     const u = byKey.get(l.key);
     if (!u) throw new InputError(opts.out, `unit ${l.unit}`, `a unit of sweep ${spec.name} that ${spec.file} no longer has (${l.key}); use a new --out`);
     l.unit = u.index;
     l.units = spec.units.length;
-  }
+    lines[i] = withObjective(l);
+  });
   const have = new Set(lines.map((l) => l.key));
   const todo = mine.filter((u) => !have.has(u.key));
   const progress = new Progress(todo.length, opts.quiet);
@@ -139,7 +136,7 @@ export function mergeSweep(files: string[], format: 'text' | 'md' | 'csv' | 'jso
     if (!fs.existsSync(f)) throw new InputError(f, '', 'file not found');
     const r = readResults(f);
     if (r.droppedPartial) unfinished.push(f);
-    all.push(...r.lines);
+    all.push(...r.lines.map(withObjective));
   }
   const lines = orderLines(all);
   const text = format === 'json' ? JSON.stringify(lines, null, 2) + '\n' : sweepTable(lines, format);

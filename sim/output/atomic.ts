@@ -48,7 +48,7 @@ function errnoError(code: string, message: string): NodeJS.ErrnoException {
  * clone); a deeper missing path is an ENOENT error, so a mistyped path creates no folders, and
  * no recursive mkdir runs (it never returns on some pseudo file systems, e.g. under /proc).
  */
-export function ensureOutputDir(dir: string): void {
+function ensureOutputDir(dir: string): void {
   if (fs.existsSync(dir)) {
     if (!fs.statSync(dir).isDirectory()) throw errnoError('ENOTDIR', `not a folder, ${dir}`);
     return;
@@ -96,9 +96,12 @@ export class TempRegistry {
    * first temporary file, learns each file's name through a pipe (synchronous writes, before the
    * file is created) and deletes whatever is still listed when the pipe closes, which happens
    * however the process ends (signal, crash, normal exit). Committed files are unlisted first.
+   * Temporary files that exist already are handed over too.
    */
   startReaper(): void {
+    if (this.reaping) return;
     this.reaping = true;
+    for (const p of this.live) this.tell('+' + p);
   }
 
   /** Call before creating `tmpPath`. */

@@ -103,7 +103,16 @@ export function coverage(lines: SweepLine[]): { sweep: string; present: number; 
   });
 }
 
-export const objectiveOfLine = (l: { objective?: string }): string => l.objective ?? 'edp';
+const objectiveOfLine = (l: { objective?: string }): string => l.objective ?? 'edp';
+
+/**
+ * A line written before lines had an objective (it minimised EDP) as a run now writes it: the
+ * objective right after the strategy. Resuming such a file then ends with the bytes of a fresh run.
+ */
+export function withObjective(l: SweepLine): SweepLine {
+  if (l.objective !== undefined) return l;
+  return Object.fromEntries(Object.entries(l).flatMap(([k, v]) => (k === 'strategy' ? [[k, v], ['objective', 'edp']] : [[k, v]]))) as unknown as SweepLine;
+}
 
 /**
  * The merged table: one row per unit, EDP in J*s, latency in ms, energy in mJ. An objective

@@ -188,6 +188,13 @@ describe('sweep: run, resume, merge', () => {
     fs.writeFileSync(junk, fullText.split('\n')[0] + '\n{"a":1}\n');
     expect(() => mergeSweep([junk], 'text')).toThrow(`${junk}: line 2: not a sweep result line`);
   });
+
+  test('a folder given as the results file is one line naming it, as for any input (was "cannot read (EISDIR)")', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'outdir-'));
+    await expect(runSweep(spec('d'), { out: dir, shard: { index: 0, count: 1 }, jobs: 1, quiet: true })).rejects.toThrow(new InputError(dir, '', 'is a folder, not a file'));
+    expect(() => mergeSweep([dir], 'text')).toThrow(new InputError(dir, '', 'is a folder, not a file'));
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
 });
 
 describe('sweep: objectives (what each strategy minimises, a grid axis)', () => {
@@ -241,6 +248,26 @@ describe('sweep: objectives (what each strategy minimises, a grid axis)', () => 
     expect(csv[0].startsWith('sweep,unit,scenario,package,strategy,objective,seed,jobs,')).toBe(true);
     expect(csv.slice(1).map((c) => c.split(',')[5])).toEqual(['edp', 'latency', 'energy']);
     expect(mergeSweep([fresh], 'text').text.split('\n')[0]).toMatch(/strategy\s+objective\s+seed/);
+  });
+
+  test('a results file written before lines had an objective resumes to the bytes of a fresh run, and merges with the field', async () => {
+    const f = spec('old', { strategies: ['greedy'], seeds: [1, 2, 3] });
+    const fresh = path.join(tmp, 'old-fresh.jsonl');
+    await runSweep(f, { out: fresh, shard: { index: 0, count: 1 }, jobs: 1, quiet: true });
+    const freshText = fs.readFileSync(fresh, 'utf8');
+    // What the previous version wrote for units 0 and 2 (no objective field; same key).
+    const old = freshText.trim().split('\n').filter((_, i) => i !== 1).map((l) => {
+      const { objective, ...rest } = JSON.parse(l);
+      expect(objective).toBe('edp');
+      return JSON.stringify(rest) + '\n';
+    }).join('');
+    expect(old).not.toContain('objective');
+    const out = path.join(tmp, 'old.jsonl');
+    fs.writeFileSync(out, old);
+    // Merged, such lines say what they minimised too.
+    expect(JSON.parse(mergeSweep([out], 'json').text).map((l: { objective?: string }) => l.objective)).toEqual(['edp', 'edp']);
+    expect(await runSweep(f, { out, shard: { index: 0, count: 1 }, jobs: 1, quiet: true })).toMatchObject({ units: 3, skipped: 2, ran: 1 });
+    expect(fs.readFileSync(out, 'utf8')).toBe(freshText);
   });
 });
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawn } from 'child_process';
 import { AtomicFile, OutputError, TempRegistry, writeFileAtomic } from '../../sim/output/atomic';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-atomic-'));
@@ -83,4 +84,21 @@ describe('writeFileAtomic', () => {
     expect(fs.readdirSync(tmp).filter((x) => x.endsWith('.tmp'))).toEqual([]);
     expect(temps.files).toEqual([]);
   });
+});
+
+describe('TempRegistry.startReaper', () => {
+  test('a temporary file that exists before the reaper starts is still deleted when the process is killed', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'late-'));
+    const target = path.join(dir, 'out.bin');
+    const atomic = path.resolve(__dirname, '../../sim/output/atomic');
+    // The file is opened first, the reaper started after; SIGKILL runs no handler of the process.
+    const script = `const { AtomicFile, processTemps } = require(${JSON.stringify(atomic)});
+      const f = new AtomicFile(${JSON.stringify(target)}); f.open(); f.write(Buffer.from('partial'));
+      processTemps.startReaper(); process.kill(process.pid, 'SIGKILL');`;
+    const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-e', script], { stdio: 'ignore' });
+    const signal = await new Promise((resolve) => child.on('close', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    for (let i = 0; i < 50 && fs.readdirSync(dir).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.readdirSync(dir)).toEqual([]);
+  }, 30_000);
 });
