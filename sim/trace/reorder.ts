@@ -1,7 +1,7 @@
 /**
  * A bounded reorder buffer: the simulator reports a slice when it ends, but a streaming reader
- * wants events in time order. Events wait in a binary heap keyed by (ns timestamp, rank, arrival)
- * and leave once the caller knows nothing earlier can still arrive (a watermark: see
+ * wants events in time order. Events wait in time buckets, ordered by (ns timestamp, rank,
+ * arrival) when written, and leave once the caller knows nothing earlier can still arrive (a watermark: see
  * timeline.ts). Only the events between the watermark and the simulator's clock are held, so
  * memory follows the longest running job, not the length of the run.
  *
@@ -52,15 +52,20 @@ export interface TimedEvent {
  * small bucket: a binary heap over all held events spent most of a traced run on
  * pointer-chasing comparisons. seq makes the order total (deterministic).
  *
- * The buckets form a ring: bucket b lives in slot b & mask, and only buckets low .. low + cap - 1
- * are held (the ring doubles when an event lands further out), so memory follows the span
- * between the watermark and the clock. Slots keep their arrays: no allocation per bucket.
+ * The buckets near the watermark form a ring: bucket b lives in slot b & mask, for buckets
+ * low .. low + cap - 1 (the ring doubles when an event lands further out, up to MAX_RING
+ * slots). Slots keep their arrays: no allocation per bucket. Buckets beyond the ring (a long job
+ * holding the watermark while the clock runs far ahead) wait in a map holding only non-empty
+ * ones, and move into the ring as the watermark comes near: memory follows the events held, not
+ * the time they span.
  */
 export class ReorderBuffer<T extends TimedEvent> {
   private slots: T[][] = [];
   /** Events held per slot (its array may be longer: the rest is stale). */
   private counts = new Int32Array(0);
   private mask = -1;
+  /** Non-empty buckets at or beyond low + cap when their first event came, in arrival order. */
+  private readonly far = new Map<number, T[]>();
   /** Lowest bucket that may hold events. */
   private low = 0;
   private seq = 0;
@@ -81,6 +86,11 @@ export class ReorderBuffer<T extends TimedEvent> {
     return this.count;
   }
 
+  /** Slots in the ring and buckets waiting beyond it (memory check). */
+  get buckets(): { ring: number; far: number } {
+    return { ring: this.mask + 1, far: this.far.size };
+  }
+
   /** Sets the bucket width (only while empty). */
   setBucketNs(ns: number): void {
     if (this.count > 0) throw new Error('reorder buffer: bucket width changed while holding events');
@@ -93,7 +103,16 @@ export class ReorderBuffer<T extends TimedEvent> {
     e.seq = this.seq++;
     const b = Math.floor(e.key / 16 / this.bucketNs);
     if (b < this.low) throw new Error(`trace: event at ${Math.floor(e.key / 16)} ns arrived after that time was written`);
-    if (b - this.low > this.mask) this.grow(b - this.low + 1);
+    if (b - this.low > this.mask) {
+      if (b - this.low < MAX_RING) this.grow(b - this.low + 1);
+      else {
+        const list = this.far.get(b);
+        if (list) list.push(e);
+        else this.far.set(b, [e]);
+        if (++this.count > this.peak) this.peak = this.count;
+        return;
+      }
+    }
     const i = b & this.mask;
     const c = this.counts[i];
     this.slots[i][c] = e;
@@ -109,8 +128,37 @@ export class ReorderBuffer<T extends TimedEvent> {
     const end = Math.min(Math.ceil(limitNs / this.bucketNs), this.low + this.mask + 1);
     const limitKey = limitNs * 16;
     for (let b = this.low; b < end && this.count > 0; b++) if (this.counts[b & this.mask] > 0) this.visit(b & this.mask, limitKey, out);
+    if (this.far.size > 0) this.drainFar(Math.ceil(limitNs / this.bucketNs), limitKey, out);
     // The bucket holding limitNs can still grow.
     this.low = Math.max(this.low, Math.floor(limitNs / this.bucketNs));
+    if (this.far.size > 0) this.nearFar();
+  }
+
+  /** Far buckets below `end` (all beyond the ring's buckets), in order. */
+  private drainFar(end: number, limitKey: number, out: (e: T) => void): void {
+    const due = [...this.far.keys()].filter((b) => b < end).sort((x, y) => x - y);
+    for (const b of due) {
+      const list = this.far.get(b)!;
+      this.sort(list, list.length);
+      let n = 0;
+      while (n < list.length && list[n].key < limitKey) n++;
+      for (let k = 0; k < n; k++) out(list[k]);
+      this.count -= n;
+      if (n === list.length) this.far.delete(b);
+      else list.splice(0, n);
+    }
+  }
+
+  /** Far buckets now within the ring's reach move into it (their slots are empty: every bucket below low is drained). */
+  private nearFar(): void {
+    for (const [b, list] of [...this.far]) {
+      if (b - this.low > this.mask) continue;
+      const i = b & this.mask;
+      const slot = this.slots[i];
+      for (let k = 0; k < list.length; k++) slot[k] = list[k];
+      this.counts[i] = list.length;
+      this.far.delete(b);
+    }
   }
 
   private visit(i: number, limitKey: number, out: (e: T) => void): void {
@@ -172,7 +220,7 @@ export class ReorderBuffer<T extends TimedEvent> {
   }
 
   drainAll(out: (e: T) => void): void {
-    for (let b = this.low; this.count > 0; b++) {
+    for (let b = this.low; b < this.low + this.mask + 1 && this.count > 0; b++) {
       const i = b & this.mask;
       const n = this.counts[i];
       if (n === 0) continue;
@@ -182,9 +230,10 @@ export class ReorderBuffer<T extends TimedEvent> {
       this.counts[i] = 0;
       this.count -= n;
     }
+    if (this.far.size > 0) this.drainFar(Infinity, Infinity, out);
   }
 
-  /** Room for buckets low .. low + need - 1 (the ring size a power of two). */
+  /** Room for buckets low .. low + need - 1 (the ring size a power of two, at most MAX_RING). */
   private grow(need: number): void {
     let cap = this.mask + 1;
     while (cap < need) cap *= 2;
@@ -198,6 +247,8 @@ export class ReorderBuffer<T extends TimedEvent> {
       [this.slots[i], old[j]] = [old[j], this.slots[i]];
       this.counts[i] = oldCounts[j];
     }
+    // Far buckets the larger ring now reaches move in before any later event can land there.
+    if (this.far.size > 0) this.nearFar();
   }
 
   private resize(cap: number): void {
@@ -207,6 +258,8 @@ export class ReorderBuffer<T extends TimedEvent> {
   }
 }
 
+/** The ring's largest size, buckets (beyond it, far buckets wait in a map). */
+const MAX_RING = 1 << 12;
 /** Buckets up to this size are insertion-sorted (a typed-array sort call costs more for a few events). */
 const INSERTION_MAX = 32;
 

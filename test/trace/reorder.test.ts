@@ -69,6 +69,38 @@ describe('ReorderBuffer', () => {
     expect(out.filter((e) => e.ns === 3).map((e) => e.id).slice(0, 3)).toEqual([0, 13, 26]); // rank 0 first, in arrival order
   });
 
+  test('events far beyond the ring wait in a map of non-empty buckets, and come out in order', () => {
+    // Bucket width 1 ns; a long "job" keeps the watermark near 0 while events land up to 10^7
+    // buckets ahead: the ring stays at its cap, only the non-empty far buckets are held, and
+    // order survives far buckets moving into the ring (as the watermark nears, or the ring grows).
+    const buf = new ReorderBuffer<E>(1);
+    const out: E[] = [];
+    let id = 0;
+    let x = 5;
+    const pushSome = (from: number, span: number, k: number) => {
+      for (let i = 0; i < k; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        buf.push(new E(from + (x % span), x % 13, id++));
+      }
+    };
+    pushSome(0, 10, 20);
+    pushSome(0, 1e7, 300);
+    expect(buf.buckets.ring).toBeLessThanOrEqual(4096);
+    expect(buf.buckets.far).toBeGreaterThan(250);
+    for (let w = 0; w <= 1e7; w += 250_000) {
+      buf.drain(w, (e) => out.push(e));
+      pushSome(w, 2e6, 20); // more events, near and far, after each step
+    }
+    buf.drainAll((e) => out.push(e));
+    expect(out.length).toBe(id);
+    expect(new Set(out.map((e) => e.id)).size).toBe(id);
+    for (let i = 1; i < out.length; i++) {
+      const a = out[i - 1];
+      const b = out[i];
+      expect(a.key < b.key || (a.key === b.key && a.seq < b.seq)).toBe(true);
+    }
+  });
+
   test('refuses an event for a time already written', () => {
     const buf = new ReorderBuffer<E>(4);
     buf.push(new E(10, 0, 0));
