@@ -3,6 +3,7 @@
  * mcmsim command line. The only place that reads argv, prints or exits. Input errors become
  * one line on stderr and exit code 2; library code only throws.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
 import { InputError } from '../input/errors';
@@ -23,6 +24,9 @@ import { runReproduce } from './reproduce';
 import { ROOT } from '../root';
 import { defaultJobs, runUnits } from './pool';
 import { Progress } from './progress';
+
+/** Where `run` writes its trace unless told otherwise (relative to the current folder). */
+const DEFAULT_TRACE = path.join('traces', 'out', 'run.pftrace');
 import { mergeSweep, resolveShard, runSweep, SweepUsageError, unitLabel } from './sweep';
 import { reportMeta, writeHtmlReport, writeSweepHtml } from './html';
 import { compareReport } from '../report/html/compare';
@@ -271,7 +275,7 @@ export function buildCli(argv: string[]): Argv {
     .scriptName('mcmsim')
     .strict()
     .command('run', 'schedule and simulate a scenario (default: the built-in one), print the summary, write a trace', (y) =>
-      traces(io(common(y))).option('schedule-out', { type: 'string', describe: 'also write the schedule' }).option('trace', { default: path.join('traces', 'out', 'run.pftrace') }).option('no-trace', { type: 'boolean', describe: 'write no trace' }),
+      traces(io(common(y))).option('schedule-out', { type: 'string', describe: 'also write the schedule' }).option('trace', { default: DEFAULT_TRACE }).option('no-trace', { type: 'boolean', describe: 'write no trace' }),
     )
     .command('schedule', 'schedule a scenario on a package and write the schedule file', (y) => io(common(y)).option('out', { type: 'string', demandOption: true, describe: 'schedule file to write' }))
     .command('simulate', 'replay a schedule file in the discrete-event simulator', (y) => traces(common(y)).option('schedule', { type: 'string', demandOption: true }))
@@ -349,6 +353,9 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'run') {
       const a = args as never as Parameters<typeof cmdRun>[0] & { noTrace?: boolean };
       if (a.noTrace) a.trace = undefined;
+      // The default trace goes to traces/out under the current folder: outside a checkout,
+      // make its "traces" level too (output code only ever makes a missing last level).
+      else if (a.trace === DEFAULT_TRACE && !argv.some((x) => x === '--trace' || x.startsWith('--trace=')) && !fs.existsSync('traces')) fs.mkdirSync('traces');
       await cmdRun(a);
     } else if (cmd === 'simulate') await cmdSimulate(args);
     else if (cmd === 'schedule') cmdSchedule(args);

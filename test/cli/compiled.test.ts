@@ -36,3 +36,11 @@ test('an output folder two levels deep that does not exist is an error, and noth
   expect(r.stderr).toBe(`mcmsim: error: ${path.join(tmp, 'no/such/s.json')}: cannot write (no such folder, ENOENT)\n`);
   expect(fs.existsSync(path.join(tmp, 'no'))).toBe(false);
 }, 60_000);
+
+test('run from a folder outside the checkout writes its default trace to traces/out there', () => {
+  const here = fs.mkdtempSync(path.join(tmp, 'elsewhere-'));
+  const r = spawnSync(process.execPath, [BIN, 'run', '--scenario', path.join(ROOT, 'test/golden/small/scenario.json'), '--package', path.join(ROOT, 'test/golden/small/package.json'), '--quiet'], { encoding: 'utf8', cwd: here });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(fs.statSync(path.join(here, 'traces/out/run.pftrace')).size).toBeGreaterThan(1000);
+}, 60_000);
