@@ -97,8 +97,9 @@ async function main() {
     for (const s of scale) {
       console.log([s.scenario.padEnd(18), ...s.runs.map((r) => `${r.scheduleCpuS.toFixed(2)}s ${r.peakRssMB.toFixed(0)}MB`.padStart(14))].join('') + `  ${s.growthExponent.toFixed(2)}`);
     }
-    const big = scale.flatMap((s) => s.runs).reduce((a, r) => (r.chiplets * r.jobs > a.chiplets * a.jobs ? r : a));
-    console.log(`largest run, ${big.scenario} on ${big.n}x${big.n}: simulate ${big.simulateCpuS.toFixed(2)} CPU s for ${(big.simulateEvents / 1e6).toFixed(1)} M events, its result holds ${big.simHeldMB.toFixed(1)} MB, peak RSS of schedule + simulate ${big.runPeakRssMB.toFixed(0)} MB`);
+    const runs = scale.flatMap((s) => s.runs);
+    const big = runs.length ? runs.reduce((a, r) => (r.chiplets * r.jobs > a.chiplets * a.jobs ? r : a)) : null;
+    if (big) console.log(`largest run, ${big.scenario} on ${big.n}x${big.n}: simulate ${big.simulateCpuS.toFixed(2)} CPU s for ${(big.simulateEvents / 1e6).toFixed(1)} M events, its result holds ${big.simHeldMB.toFixed(1)} MB, peak RSS of schedule + simulate ${big.runPeakRssMB.toFixed(0)} MB`);
     console.log('');
   }
   console.log('scenario (on het_3x3, scar)     jobs  schedule ms  simulate ms  total ms     events  M events/s');
