@@ -12,6 +12,15 @@ class E implements TimedEvent {
   }
 }
 
+/** Every event once, in (time, rank, arrival) order. */
+function expectInOrder(out: E[]): void {
+  for (let i = 1; i < out.length; i++) {
+    const a = out[i - 1];
+    const b = out[i];
+    expect(a.key < b.key || (a.key === b.key && a.seq < b.seq)).toBe(true);
+  }
+}
+
 describe('ReorderBuffer', () => {
   test('hands out every event once, in (time, rank, arrival) order, never one at or after the limit', () => {
     const buf = new ReorderBuffer<E>(8);
@@ -32,11 +41,7 @@ describe('ReorderBuffer', () => {
     buf.drainAll((e) => out.push(e));
     expect(out.length).toBe(id);
     expect(new Set(out.map((e) => e.id)).size).toBe(id);
-    for (let i = 1; i < out.length; i++) {
-      const a = out[i - 1];
-      const b = out[i];
-      expect(a.key < b.key || (a.key === b.key && a.seq < b.seq)).toBe(true);
-    }
+    expectInOrder(out);
     expect(buf.peak).toBeLessThan(id / 4); // only what is between the watermark and the clock
   });
 
@@ -61,11 +66,7 @@ describe('ReorderBuffer', () => {
     expect(out.length).toBe(id - 1);
     buf.drainAll((e) => out.push(e));
     expect(out.length).toBe(id);
-    for (let i = 1; i < out.length; i++) {
-      const a = out[i - 1];
-      const b = out[i];
-      expect(a.key < b.key || (a.key === b.key && a.seq < b.seq)).toBe(true);
-    }
+    expectInOrder(out);
     expect(out.filter((e) => e.ns === 3).map((e) => e.id).slice(0, 3)).toEqual([0, 13, 26]); // rank 0 first, in arrival order
   });
 
@@ -94,11 +95,7 @@ describe('ReorderBuffer', () => {
     buf.drainAll((e) => out.push(e));
     expect(out.length).toBe(id);
     expect(new Set(out.map((e) => e.id)).size).toBe(id);
-    for (let i = 1; i < out.length; i++) {
-      const a = out[i - 1];
-      const b = out[i];
-      expect(a.key < b.key || (a.key === b.key && a.seq < b.seq)).toBe(true);
-    }
+    expectInOrder(out);
   });
 
   test('refuses an event for a time already written', () => {
