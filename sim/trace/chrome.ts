@@ -25,6 +25,7 @@ export class ChromeJsonSink extends TimelineSink {
   private parts: string[] = [];
   private size = 0;
   private events = 0;
+  private readonly quoted = new Map<string, string>();
 
   constructor(outPath: string, opts: TimelineOptions = {}) {
     super(outPath, opts);
@@ -51,28 +52,28 @@ export class ChromeJsonSink extends TimelineSink {
     flowsOut: readonly number[], flowsIn: readonly number[],
   ): void {
     const where = `"pid":${t.pid},"tid":${t.tid},"ts":${usOfNs(tsNs)}`;
-    const a = args ? `,"args":${argsJson(args)}` : '';
-    if (endNs < 0) this.event(`{"name":${JSON.stringify(name)},"ph":"B",${where}${a}}`);
-    else this.event(`{"name":${JSON.stringify(name)},"ph":"X",${where},"dur":${usOfNs(endNs - tsNs)}${a}}`);
+    const a = args ? `,"args":${argsJson(args, this.quoted)}` : '';
+    if (endNs < 0) this.event(`{"name":${quote(name, this.quoted)},"ph":"B",${where}${a}}`);
+    else this.event(`{"name":${quote(name, this.quoted)},"ph":"X",${where},"dur":${usOfNs(endNs - tsNs)}${a}}`);
     for (const id of flowsIn) this.event(`{"name":"dep","cat":"flow","ph":"f","bp":"e","id":${id},${where}}`);
     for (const id of flowsOut) this.event(`{"name":"dep","cat":"flow","ph":"s","id":${id},${where}}`);
   }
 
   protected endSlice(t: ThreadTrack, endNs: number, openEnded: boolean, args: Args | null): void {
-    if (openEnded) this.event(`{"ph":"E","pid":${t.pid},"tid":${t.tid},"ts":${usOfNs(endNs)}${args ? `,"args":${argsJson(args)}` : ''}}`);
+    if (openEnded) this.event(`{"ph":"E","pid":${t.pid},"tid":${t.tid},"ts":${usOfNs(endNs)}${args ? `,"args":${argsJson(args, this.quoted)}` : ''}}`);
   }
 
   protected instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null): void {
-    const a = args ? `,"args":${argsJson(args)}` : '';
-    this.event(`{"name":${JSON.stringify(name)},"ph":"i","s":"t","pid":${t.pid},"tid":${t.tid},"ts":${usOfNs(tsNs)}${a}}`);
+    const a = args ? `,"args":${argsJson(args, this.quoted)}` : '';
+    this.event(`{"name":${quote(name, this.quoted)},"ph":"i","s":"t","pid":${t.pid},"tid":${t.tid},"ts":${usOfNs(tsNs)}${a}}`);
   }
 
   protected counter(c: CounterTrack, tsNs: number, value: number): void {
-    this.event(`{"name":${JSON.stringify(c.label)},"ph":"C","pid":${c.process.pid},"ts":${usOfNs(tsNs)},"args":{${JSON.stringify(c.unit)}:${num(value)}}}`);
+    this.event(`{"name":${quote(c.label, this.quoted)},"ph":"C","pid":${c.process.pid},"ts":${usOfNs(tsNs)},"args":{${quote(c.unit, this.quoted)}:${num(value)}}}`);
   }
 
   protected finishFile(run: Args): void {
-    this.put(`\n],"metadata":${argsJson(run)}}\n`);
+    this.put(`\n],"metadata":${argsJson(run, this.quoted)}}\n`);
     this.flush();
   }
 
@@ -100,18 +101,34 @@ export function usOfNs(ns: number): string {
   const whole = Math.floor(ns / 1000);
   const frac = ns - whole * 1000;
   if (frac === 0) return String(whole);
-  return `${whole}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;
+  // The fraction's digits without trailing zeros (arithmetic: this runs for most events).
+  if (frac % 100 === 0) return `${whole}.${frac / 100}`;
+  if (frac % 10 === 0) return `${whole}.${frac < 100 ? '0' : ''}${frac / 10}`;
+  return `${whole}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
 }
 
 function num(v: number): string {
   return Number.isFinite(v) ? String(v) : '0';
 }
 
-function argsJson(args: Args): string {
+function argsJson(args: Args, quoted: Map<string, string>): string {
   let s = '{';
   for (let i = 0; i < args.length; i += 2) {
     const v = args[i + 1];
-    s += `${i ? ',' : ''}${JSON.stringify(args[i])}:${typeof v === 'string' ? JSON.stringify(v) : num(v)}`;
+    s += `${i ? ',' : ''}${quote(args[i] as string, quoted)}:${typeof v === 'string' ? quote(v, quoted) : num(v)}`;
   }
   return s + '}';
 }
+
+/** JSON.stringify of a string, remembered: slice, counter and argument names and job and resource names repeat across many events. */
+function quote(v: string, quoted: Map<string, string>): string {
+  let q = quoted.get(v);
+  if (q === undefined) {
+    q = JSON.stringify(v);
+    if (quoted.size < QUOTED_MAX) quoted.set(v, q);
+  }
+  return q;
+}
+
+/** Strings remembered by one sink (a bound on memory; the names of a run are far fewer). */
+const QUOTED_MAX = 1 << 16;
