@@ -128,6 +128,9 @@ describe('ChromeJsonSink', () => {
     expect(usOfNs(1000)).toBe('1');
     expect(usOfNs(1234)).toBe('1.234');
     expect(usOfNs(1)).toBe('0.001');
+    // Trailing zeros of the fraction go, leading ones stay.
+    expect([1200, 1230, 1050, 1005, 1010, 1100, 1500, 2999].map(usOfNs)).toEqual(['1.2', '1.23', '1.05', '1.005', '1.01', '1.1', '1.5', '2.999']);
+    for (let ns = 0; ns < 3000; ns++) expect(Number(usOfNs(ns)) * 1000).toBeCloseTo(ns, 6);
     expect(usOfNs(123_456_789_000_001)).toBe('123456789000.001');
     expect(() => usOfNs(1.5)).toThrow();
   });
