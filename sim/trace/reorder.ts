@@ -139,13 +139,9 @@ export class ReorderBuffer<T extends TimedEvent> {
     const due = [...this.far.keys()].filter((b) => b < end).sort((x, y) => x - y);
     for (const b of due) {
       const list = this.far.get(b)!;
-      this.sort(list, list.length);
-      let n = 0;
-      while (n < list.length && list[n].key < limitKey) n++;
-      for (let k = 0; k < n; k++) out(list[k]);
-      this.count -= n;
-      if (n === list.length) this.far.delete(b);
-      else list.splice(0, n);
+      const left = this.emitDue(list, list.length, limitKey, out);
+      if (left === 0) this.far.delete(b);
+      else list.length = left;
     }
   }
 
@@ -162,16 +158,22 @@ export class ReorderBuffer<T extends TimedEvent> {
   }
 
   private visit(i: number, limitKey: number, out: (e: T) => void): void {
-    const list = this.slots[i];
-    const len = this.counts[i];
+    this.counts[i] = this.emitDue(this.slots[i], this.counts[i], limitKey, out);
+  }
+
+  /**
+   * Hands out, in order, the events of a bucket's first `len` that are due (key below
+   * limitKey); what is left keeps its order at the front (later arrivals go behind it).
+   * Returns how many are left.
+   */
+  private emitDue(list: T[], len: number, limitKey: number, out: (e: T) => void): number {
     this.sort(list, len);
     let n = 0;
     while (n < len && list[n].key < limitKey) n++;
     for (let k = 0; k < n; k++) out(list[k]);
-    // What is left keeps its order at the front; later arrivals go behind it.
     for (let k = n; k < len; k++) list[k - n] = list[k];
-    this.counts[i] = len - n;
     this.count -= n;
+    return len - n;
   }
 
   /**
@@ -222,13 +224,7 @@ export class ReorderBuffer<T extends TimedEvent> {
   drainAll(out: (e: T) => void): void {
     for (let b = this.low; b < this.low + this.mask + 1 && this.count > 0; b++) {
       const i = b & this.mask;
-      const n = this.counts[i];
-      if (n === 0) continue;
-      const list = this.slots[i];
-      this.sort(list, n);
-      for (let k = 0; k < n; k++) out(list[k]);
-      this.counts[i] = 0;
-      this.count -= n;
+      if (this.counts[i] > 0) this.counts[i] = this.emitDue(this.slots[i], this.counts[i], Infinity, out);
     }
     if (this.far.size > 0) this.drainFar(Infinity, Infinity, out);
   }
