@@ -24,7 +24,7 @@ import { PerfettoSink } from '../sim/trace/perfetto';
 import { ChromeJsonSink } from '../sim/trace/chrome';
 import { TimelineSink } from '../sim/trace/timeline';
 import { Lane, TraceMeta, TraceSink } from '../sim/trace/sink';
-import { PACKET_FIELDS, PacketLog } from '../sim/trace/packetlog';
+import { PacketReporter } from '../sim/trace/packet-counters';
 import { runInfo } from '../sim/trace/runinfo';
 
 export interface TraceCost {
@@ -60,13 +60,13 @@ const LANES: Lane[] = ['load', 'compute', 'store'];
 const RECORD = 7;
 
 /**
- * A sink that records every call (packets through its packet log, like the real sinks), into a
- * typed array grown by doubling: on dc1_llm the log holds about 10 M packets (traces/README.md),
+ * A sink that records every call (packets through its packet reporter, like the real sinks), into a
+ * typed array grown by doubling: on dc1_llm a run reports about 10 M packets (traces/README.md),
  * 70 M numbers or 560 MB, which a number[] and its Float64Array copy held twice while replaying.
  */
 export class RecordingSink implements TraceSink {
   readonly wantsPackets = true;
-  readonly packetLog: PacketLog = new PacketLog(() => this.flushPackets());
+  readonly packetReporter: PacketReporter = { add: (r, j, a, s, e, b) => this.put(PACKET, r, j, a, s, e, b) };
   meta: TraceMeta | null = null;
   private buf: Float64Array;
   private n = 0;
@@ -86,43 +86,34 @@ export class RecordingSink implements TraceSink {
     this.buf.set([code, a, b, c, d, e, f], this.n); // recording is not timed: a small array per call is fine
     this.n += RECORD;
   }
-  private flushPackets(): void {
-    const d = this.packetLog.data;
-    for (let i = 0; i < this.packetLog.n; i += PACKET_FIELDS) this.put(PACKET, d[i], d[i + 1], d[i + 2], d[i + 3], d[i + 4], d[i + 5]);
-    this.packetLog.n = 0;
-  }
   begin(meta: TraceMeta): void {
     this.meta = meta;
   }
   jobStart(j: number, startPs: number): void {
-    this.flushPackets();
     this.put(JOB_START, j, startPs);
   }
   job(j: number, startPs: number, endPs: number): void {
-    this.flushPackets();
     this.put(JOB_END, j, startPs, endPs);
   }
   tile(lane: Lane, j: number, tile: number, startPs: number, endPs: number, bytes: number): void {
-    this.flushPackets();
     this.put(3 + LANES.indexOf(lane), j, tile, startPs, endPs, bytes);
   }
   packet(): void {
-    throw new Error('recording sink: packets come through the packet log');
+    throw new Error('recording sink: packets come through the packet reporter');
   }
   async end(makespanPs: number): Promise<void> {
-    this.flushPackets();
     this.put(END, makespanPs);
   }
   abort(): void {}
 }
 
-/** Replays a recording into `sink` (packets into its log, as the fabric would). */
+/** Replays a recording into `sink` (packets into its packet reporter, as the fabric would). */
 export async function replay(calls: Float64Array, meta: TraceMeta, sink: TimelineSink): Promise<void> {
   sink.begin(meta);
-  const log = sink.packetLog;
+  const packets = sink.packetReporter;
   for (let i = 0; i < calls.length; i += RECORD) {
     const k = calls[i];
-    if (k === PACKET) log.add(calls[i + 1], calls[i + 2], calls[i + 3], calls[i + 4], calls[i + 5], calls[i + 6]);
+    if (k === PACKET) packets.add(calls[i + 1], calls[i + 2], calls[i + 3], calls[i + 4], calls[i + 5], calls[i + 6]);
     else if (k === JOB_START) sink.jobStart(calls[i + 1], calls[i + 2]);
     else if (k === JOB_END) sink.job(calls[i + 1], calls[i + 2], calls[i + 3]);
     else if (k === END) await sink.end(calls[i + 1]);

@@ -22,7 +22,7 @@
 import { Engine, EventTarget } from '../engine/engine';
 import { serviceTimePs, Topology } from '../cost/topology';
 import { TraceSink } from '../trace/sink';
-import { PacketLog } from '../trace/packetlog';
+import { PacketReporter } from '../trace/packet-counters';
 import { JobResourceDelays } from './job-resource-delay';
 
 /** Told when a transfer has delivered its last byte. */
@@ -103,8 +103,8 @@ export class Fabric implements EventTarget {
   private readonly packetBytes: number;
   private readonly xferPool: Xfer[] = [];
   private readonly packetPool: Packet[] = [];
-  /** The sink's packet log (an append per packet instead of a call). */
-  private readonly log: PacketLog | null;
+  /** The sink's packet reporter (a small monomorphic call per packet instead of a sink call). */
+  private readonly reporter: PacketReporter | null;
 
   constructor(
     private readonly engine: Engine,
@@ -125,8 +125,8 @@ export class Fabric implements EventTarget {
     this.fullPacketPs = new Float64Array(topology.resources.map((r) => serviceTimePs(this.packetBytes, r.bandwidthGBps)));
     this.latencyPs = new Float64Array(topology.resources.map((r) => r.latencyPs));
     if (sink && !sink.wantsPackets) this.sink = null;
-    this.log = this.sink?.packetLog ?? null;
-    if (this.log) this.sink = null;
+    this.reporter = this.sink?.packetReporter ?? null;
+    if (this.reporter) this.sink = null;
   }
 
   /** Serves resource r with `server` instead of the built-in FIFO. */
@@ -243,7 +243,7 @@ export class Fabric implements EventTarget {
 
   private forward(p: Packet, r: number, now: number, start: number, end: number, inject: boolean): void {
     const x = p.xfer!;
-    if (this.log !== null) this.log.add(r, x.job, now, start, end, p.bytes);
+    if (this.reporter !== null) this.reporter.add(r, x.job, now, start, end, p.bytes);
     else if (this.sink !== null) this.sink.packet(r, x.job, now, start, end, p.bytes);
     // The source sends its next packet when the first resource is free for it.
     if (inject && p.hop === 0 && x.bytesLeft > 0) this.engine.at(end, this, INJECT, x);

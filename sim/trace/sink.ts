@@ -6,7 +6,7 @@
 import { Package } from '../input/types';
 import { Topology } from '../cost/topology';
 import { Job } from '../cost/program';
-import { PacketLog } from './packetlog';
+import { PacketReporter } from './packet-counters';
 
 export type Lane = 'load' | 'compute' | 'store';
 
@@ -22,10 +22,10 @@ export interface TraceSink {
   /** True if the sink wants one call per packet per resource (costly on big runs). */
   readonly wantsPackets: boolean;
   /**
-   * When set (and wantsPackets), the fabric appends each packet here instead of calling
-   * packet(); the sink replays the log before handling any of its other calls.
+   * When set (and wantsPackets), the fabric reports each packet here instead of calling
+   * packet(): a small object the fabric's hot path can inline (packet-counters.ts).
    */
-  readonly packetLog?: PacketLog | null;
+  readonly packetReporter?: PacketReporter | null;
   begin(meta: TraceMeta): void;
   /** A job starts on its chiplet now (lets a sink bound how far back later reports can reach). */
   jobStart?(jobIndex: number, startPs: number): void;

@@ -38,8 +38,8 @@
  * median job's compute time (so a single job shows), written when the watermark passes the
  * window and only when the value changes (cumulative energy: every 16th window and at the end).
  * Sources are exact: every packet's service interval and queueing delay at each resource (so
- * the sinks always ask for packets, which the fabric appends to their packet log, packetlog.ts,
- * replayed in one loop before each other call; packet *slices* are optional), each compute tile's
+ * the sinks always ask for packets, which the fabric hands to their PacketCounters,
+ * packet-counters.ts; packet *slices* are optional), each compute tile's
  * share of its job's dynamic energy and its PE utilisation, each tile slot's hold time.
  * Energy uses the same formulas and constants as cost/energy.ts, so the power counters
  * integrate to the simulator's energy and the cumulative counters end at its totals.
@@ -53,7 +53,7 @@ import { Lane, TraceMeta, TraceSink } from './sink';
 import { AtomicFile } from '../output/atomic';
 import { beginRank, endRank, Ev, pairRank, pairRankAtParentEnd, POINT_RANK, ReorderBuffer, TimedEvent } from './reorder';
 import { WindowSums } from './windows';
-import { PACKET_FIELDS, PacketLog } from './packetlog';
+import { PacketCounters, PacketReporter } from './packet-counters';
 
 export type ArgValue = number | string;
 /** Arguments as a flat list: name, value, name, value ... (one array per event, no tuples). */
@@ -230,13 +230,6 @@ interface ChipState {
   slotsEnd: number;
   /** Zero-length compute tiles whose place (at their job's end or not) is known later. */
   deferred: Out[];
-  /** Queueing delay per resource of packets of this chiplet's job since its last load ended (a row of TimelineSink.queuedPs). */
-  queuedPs: Float64Array;
-  /** Resources with queueing in queuedPs, in the order they first queued: the first touchedN entries. */
-  touched: number[];
-  touchedN: number;
-  /** Where this chiplet's row starts in TimelineSink.queuedPs. */
-  queuedRow: number;
 }
 
 /** Name keys of the fixed slice names; "wait load (<resource r>)" is KEY_WAIT_LOAD_AT + r. */
@@ -251,8 +244,10 @@ const ZERO_END_RANK = 13;
 export abstract class TimelineSink implements TraceSink {
   /** Always: counters come from exact per-packet busy and queueing times. */
   readonly wantsPackets = true;
-  /** The fabric appends packets here; replayPackets() hands them to packet() before any other call. */
-  readonly packetLog = new PacketLog(() => this.replayPackets());
+  /** Counts the packets into the windows; every sink call starts with counters.invalidate(). */
+  private readonly counters = new PacketCounters((e) => this.fail(e));
+  /** Where the fabric reports packets: the counters, or packet() when packet slices are kept. */
+  readonly packetReporter: PacketReporter;
   protected readonly chunkBytes: number;
   protected readonly file: AtomicFile;
   /** The format can bind a flow to a slice that has slices nested inside it. */
@@ -288,11 +283,6 @@ export abstract class TimelineSink implements TraceSink {
   /** Per job: the PE array's and the buffer's dynamic energy per compute tile, pJ (jobComputePj, jobEnergyPj). */
   private tileComputePj = new Float64Array(0);
   private tileBufferPj = new Float64Array(0);
-  /** Chiplet of each job (the packet path reads it millions of times). */
-  private jobChiplet = new Int32Array(0);
-  /** Per chiplet and resource (row chiplet * resources): ChipState.queuedPs of every chiplet in one array. */
-  private queuedPs = new Float64Array(0);
-  private queuedRow = new Int32Array(0);
   private windowLeft = new Int32Array(0);
   private windowOpenPs = new Float64Array(0);
   private openWindow = 0;
@@ -325,6 +315,7 @@ export abstract class TimelineSink implements TraceSink {
 
   constructor(outPath: string, opts: TimelineOptions = {}) {
     this.packetSlices = opts.packets === true;
+    this.packetReporter = this.packetSlices ? { add: (r, j, a, s, e, b) => this.packet(r, j, a, s, e, b) } : this.counters;
     this.chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
     this.run = opts.run ?? [];
     this.estimate = opts.estimate ?? null;
@@ -376,7 +367,7 @@ export abstract class TimelineSink implements TraceSink {
   }
 
   jobStart(jobIndex: number, startPs: number): void {
-    if (this.packetLog.n > 0) this.replayPackets();
+    this.counters.invalidate();
     if (this.error || !this.meta) return;
     try {
       const job = this.jobs[jobIndex];
@@ -398,7 +389,7 @@ export abstract class TimelineSink implements TraceSink {
   }
 
   job(jobIndex: number, startPs: number, endPs: number): void {
-    if (this.packetLog.n > 0) this.replayPackets();
+    this.counters.invalidate();
     if (this.error || !this.meta) return;
     try {
       const job = this.jobs[jobIndex];
@@ -429,7 +420,7 @@ export abstract class TimelineSink implements TraceSink {
   }
 
   tile(lane: Lane, jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void {
-    if (this.packetLog.n > 0) this.replayPackets();
+    this.counters.invalidate();
     if (this.error || !this.meta) return;
     try {
       if (endPs > this.nowPs) this.nowPs = endPs;
@@ -459,17 +450,8 @@ export abstract class TimelineSink implements TraceSink {
     const st = this.chips[c];
     st.lastLoadEndPs = endPs;
     // The resource where this load's packets (and any store packets meanwhile) queued longest.
-    let top = -1;
-    let topPs = 0;
-    for (let i = 0; i < st.touchedN; i++) {
-      const r = st.touched[i];
-      if (st.queuedPs[r] > topPs) {
-        topPs = st.queuedPs[r];
-        top = r;
-      }
-      st.queuedPs[r] = 0;
-    }
-    st.touchedN = 0;
+    const top = this.counters.takeWorst(c);
+    const topPs = this.counters.worstPs;
     const loads = st.loads;
     const li = st.loadsEnd;
     loads[li] = tile;
@@ -499,74 +481,11 @@ export abstract class TimelineSink implements TraceSink {
   }
 
   /** Hands the logged packets to packet(), in the order the fabric reported them, and empties the log. */
-  private replayPackets(): void {
-    const log = this.packetLog;
-    const d = log.data;
-    const n = log.n;
-    log.n = 0;
-    if (this.packetSlices) {
-      for (let i = 0; i < n; i += PACKET_FIELDS) this.packet(d[i], d[i + 1], d[i + 2], d[i + 3], d[i + 4], d[i + 5]);
-      return;
-    }
-    if (this.error || !this.meta) return;
-    // packet() without packet slices, in one loop. Consecutive packets mostly fall in the same
-    // counter window: while one lies in [lo, hi) of window b (still open and held, as
-    // addPacket's fast path requires) it skips the division and the checks.
-    try {
-      const sums = this.sums;
-      const w = sums.widthPs;
-      const chips = this.chips;
-      const jobChiplet = this.jobChiplet;
-      const queued = this.queuedPs;
-      const queuedRow = this.queuedRow;
-      let lo = 0;
-      let hi = -1;
-      // Row of window [lo, hi) in the sums' window-major array (valid until the ring grows).
-      let row = 0;
-      let sd = sums.rows;
-      for (let i = 0; i < n; i += PACKET_FIELDS) {
-        const r = d[i];
-        const arrivePs = d[i + 2];
-        const startPs = d[i + 3];
-        const endPs = d[i + 4];
-        if (arrivePs >= lo && endPs <= hi) {
-          const k = row + 3 * r;
-          sd[k] += d[i + 5];
-          sd[k + 1] += endPs - startPs;
-          sd[k + 2] += startPs - arrivePs;
-        } else {
-          sums.addPacket(3 * r, arrivePs, startPs, endPs, d[i + 5]);
-          const b = Math.floor(arrivePs / w);
-          lo = b * w;
-          hi = sums.holds(b) ? lo + w : -1;
-          row = sums.rowOf(b);
-          sd = sums.rows;
-        }
-        if (startPs > arrivePs) {
-          const c = jobChiplet[d[i + 1]];
-          const q = queuedRow[c] + r;
-          if (queued[q] === 0) {
-            const st = chips[c];
-            st.touched[st.touchedN++] = r;
-          }
-          queued[q] += startPs - arrivePs;
-        }
-      }
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
   packet(resource: number, jobIndex: number, arrivePs: number, startPs: number, endPs: number, bytes: number): void {
     if (this.error || !this.meta) return;
     try {
-      this.sums.addPacket(3 * resource, arrivePs, startPs, endPs, bytes);
-      if (startPs > arrivePs) {
-        const st = this.chips[this.jobChiplet[jobIndex]];
-        if (st.queuedPs[resource] === 0) st.touched[st.touchedN++] = resource;
-        st.queuedPs[resource] += startPs - arrivePs;
-      }
-      if (!this.packetSlices) return;
+      this.counters.add(resource, jobIndex, arrivePs, startPs, endPs, bytes);
+      if (!this.packetSlices || this.error) return;
       if (this.runJob[resource] === jobIndex && this.runEnd[resource] === startPs) {
         this.runEnd[resource] = endPs;
         this.runBytes[resource] += bytes;
@@ -587,7 +506,7 @@ export abstract class TimelineSink implements TraceSink {
   async end(makespanPs: number, fingerprint?: string): Promise<void> {
     if (this.error) throw this.error;
     if (this.finished) throw new Error('trace sink: end() called twice');
-    if (this.packetLog.n > 0) this.replayPackets();
+    this.counters.invalidate();
     this.finished = true;
     try {
       if (!this.meta) throw new Error('trace sink: end() called before begin()');
@@ -614,6 +533,7 @@ export abstract class TimelineSink implements TraceSink {
   private fail(e: unknown): void {
     if (this.error) return;
     this.error = e instanceof Error ? e : new Error(String(e));
+    this.counters.stop();
     this.file.abort();
   }
 
@@ -676,9 +596,6 @@ export abstract class TimelineSink implements TraceSink {
     }
 
     // Chiplets.
-    this.queuedPs = new Float64Array(n * nRes);
-    this.queuedRow = new Int32Array(n);
-    for (let c = 0; c < n; c++) this.queuedRow[c] = c * nRes;
     const util: CounterTrack[] = [];
     const bufs: CounterTrack[] = [];
     for (const ch of pkg.chiplets) {
@@ -692,7 +609,7 @@ export abstract class TimelineSink implements TraceSink {
       bufs.push(this.newCounter(p, `${ch.id} buffer`, 'bytes', 'buffer', 'Bytes held in the tile slots (largest tile working set per occupied slot), averaged per window.'));
       this.chips.push({
         lastEndPs: 0, job: -1, jobStartPs: 0, position: 0, waitOpen: false, jobsLeft: 0, lastComputeEndPs: 0, lastLoadEndPs: 0, runFirst: 0, runStartPs: 0, runTiles: 0,
-        loads: [], loadsHead: 0, loadsEnd: 0, slots: [], slotsEnd: 0, deferred: [], queuedPs: this.queuedPs.subarray(ch.index * nRes, (ch.index + 1) * nRes), touched: [], touchedN: 0, queuedRow: ch.index * nRes,
+        loads: [], loadsHead: 0, loadsEnd: 0, slots: [], slotsEnd: 0, deferred: [],
       });
     }
     for (const j of jobs) this.chips[j.chiplet].jobsLeft++;
@@ -742,7 +659,7 @@ export abstract class TimelineSink implements TraceSink {
       }
     });
     this.jobEndPs = new Float64Array(jobs.length).fill(-1);
-    this.jobChiplet = Int32Array.from(jobs, (j) => j.chiplet);
+    this.counters.bind(this.sums, Int32Array.from(jobs, (j) => j.chiplet), n, nRes);
     // A job's dynamic energy is spent while its tiles compute (every tile has the same cycles).
     this.tileComputePj = Float64Array.from(jobs, (j) => jobComputePj(j) / j.plan.tiles);
     this.tileBufferPj = Float64Array.from(jobs, (j) => (jobEnergyPj(j) - jobComputePj(j)) / j.plan.tiles);

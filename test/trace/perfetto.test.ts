@@ -573,12 +573,12 @@ d('PerfettoSink', () => {
     expect(Buffer.compare(a, b)).toBe(0);
   });
 
-  test('packets through the fabric packet log give the same bytes as packet() calls', async () => {
-    // A TeeSink has no packet log, so the fabric calls packet() on it for every packet.
+  test('packets through the packet reporter give the same bytes as packet() calls', async () => {
+    // A TeeSink has no packet reporter, so the fabric calls packet() on it for every packet.
     const prog = tinyProgram();
     const files = [path.join(dir, 'log.pftrace'), path.join(dir, 'calls.pftrace')];
     const direct = new PerfettoSink(files[0], { estimate: estimateProgram(prog), run: RUN });
-    expect(direct.packetLog).toBeTruthy();
+    expect(direct.packetReporter).toBeTruthy();
     await simulate(prog, { sink: direct });
     await simulate(prog, { sink: new TeeSink([new PerfettoSink(files[1], { estimate: estimateProgram(prog), run: RUN })]) });
     const [a, b] = files.map((f) => fs.readFileSync(f));

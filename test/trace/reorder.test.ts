@@ -1,7 +1,6 @@
 /** The reorder buffer (time order out of end-time-ordered reports) and the counter windows. */
 import { beginRank, endRank, Ev, pairRank, pairRankAtParentEnd, POINT_RANK, ReorderBuffer, TimedEvent } from '../../sim/trace/reorder';
 import { WindowSums } from '../../sim/trace/windows';
-import { PACKET_FIELDS, PacketLog } from '../../sim/trace/packetlog';
 
 class E implements TimedEvent {
   key = 0;
@@ -157,15 +156,3 @@ describe('WindowSums', () => {
   });
 });
 
-describe('PacketLog', () => {
-  test('hands every packet over in order, flushing when full', () => {
-    const seen: number[] = [];
-    const log: PacketLog = new PacketLog(() => {
-      for (let i = 0; i < log.n; i += PACKET_FIELDS) seen.push(log.data[i], log.data[i + 5]);
-      log.n = 0;
-    }, 2);
-    for (let k = 0; k < 5; k++) log.add(k, 0, 0, 0, 0, 10 * k);
-    expect(seen).toEqual([0, 0, 1, 10, 2, 20, 3, 30]); // two flushes of 2; the fifth still waits
-    expect(log.n).toBe(PACKET_FIELDS);
-  });
-});
