@@ -113,6 +113,10 @@ export class PerfettoSink extends TimelineSink {
   private readonly f64View = new DataView(this.f64Bytes.buffer);
   private readonly strings = new Map<string, number>();
   private newStrings: string[] = [];
+  /** Interned ids of tile slices' argument names (0: not yet) and of job and resource names as string values. */
+  private tileNameIids = new Int32Array(5);
+  private jobSid = new Int32Array(0);
+  private resourceSid = new Int32Array(0);
 
   constructor(outPath: string, opts: TimelineOptions = {}) {
     super(outPath, opts);
@@ -189,6 +193,89 @@ export class PerfettoSink extends TimelineSink {
     const w = this.open(tsNs);
     w.uint32(P_TRACK_EVENT).fork().uint32(E_TYPE).uint32(TYPE_COUNTER).uint32(E_TRACK_UUID).uint32(c.uuid).uint32(E_DOUBLE_VALUE).double(value);
     this.close(w.ldelim());
+  }
+
+  /**
+   * A tile slice's BEGIN laid out from its numbers (the bytes plainEvent writes for tileArgs):
+   * no argument array, no per-argument type checks or cache lookups.
+   */
+  protected override tileBegin(t: ThreadTrack, name: string, tsNs: number, endNs: number, nameKey: number, job: number, bytes: number, gbps: number, queuedOn: number, queuedNs: number): void {
+    const iid = this.keyedIid(name, nameKey);
+    // Interned in the order argIids would (argument order): ids are handed out in first-use order.
+    const an = this.tileNameIids;
+    if (an[0] === 0) an[0] = intern(this.argNames, this.newArgNames, 'job');
+    const jobSid = this.jobStringIid(job);
+    if (an[1] === 0) an[1] = intern(this.argNames, this.newArgNames, 'bytes');
+    if (an[2] === 0) an[2] = intern(this.argNames, this.newArgNames, 'gbps');
+    let resSid = 0;
+    if (queuedOn >= 0) {
+      if (an[3] === 0) an[3] = intern(this.argNames, this.newArgNames, 'queued_on');
+      resSid = this.resourceStringIid(queuedOn);
+      if (an[4] === 0) an[4] = intern(this.argNames, this.newArgNames, 'queued_ns');
+    }
+    const bytesSize = numberSize(bytes);
+    const gbpsSize = numberSize(gbps);
+    const queuedSize = queuedOn >= 0 ? numberSize(queuedNs) : 0;
+    if (!this.handLaid || this.first || this.newNames.length || this.newArgNames.length || this.newStrings.length || bytesSize < 0 || gbpsSize < 0 || queuedSize < 0) {
+      super.tileBegin(t, name, tsNs, endNs, nameKey, job, bytes, gbps, queuedOn, queuedNs);
+      return;
+    }
+    // Annotation sizes (name iid field + value field), then the TrackEvent's and the packet's.
+    const c0 = 1 + varintSize(an[0]) + 2 + varintSize(jobSid);
+    const c1 = 1 + varintSize(an[1]) + bytesSize;
+    const c2 = 1 + varintSize(an[2]) + gbpsSize;
+    let te = 2 + 1 + varintSize(t.uuid) + 1 + varintSize(iid) + 2 + c0 + 2 + c1 + 2 + c2; // each annotation: tag, size (< 128: one byte), c bytes
+    const c3 = queuedOn >= 0 ? 1 + varintSize(an[3]) + 2 + varintSize(resSid) : 0;
+    const c4 = queuedOn >= 0 ? 1 + varintSize(an[4]) + queuedSize : 0;
+    if (queuedOn >= 0) te += 2 + c3 + 2 + c4;
+    const body = 1 + varintSize(tsNs) + 4 + 1 + varintSize(te) + te;
+    const w = this.w;
+    if (w.buf.length - w.pos < 1 + varintSize(body) + body || c0 >= 128 || c3 >= 128) {
+      super.tileBegin(t, name, tsNs, endNs, nameKey, job, bytes, gbps, queuedOn, queuedNs);
+      return;
+    }
+    const b = w.buf;
+    let p = putEventHead(b, w.pos, body, tsNs, te, TYPE_SLICE_BEGIN, t.uuid);
+    b[p++] = E_NAME_IID;
+    p = putVarint(b, p, iid);
+    p = putStringAnnotation(b, p, c0, an[0], jobSid);
+    p = this.putNumberAnnotation(b, p, c1, an[1], bytes);
+    p = this.putNumberAnnotation(b, p, c2, an[2], gbps);
+    if (queuedOn >= 0) {
+      p = putStringAnnotation(b, p, c3, an[3], resSid);
+      p = this.putNumberAnnotation(b, p, c4, an[4], queuedNs);
+    }
+    w.pos = p;
+    if (p >= this.chunkBytes) this.flush();
+  }
+
+  /** The string id of job j's name (interned on first use, then by index). */
+  private jobStringIid(j: number): number {
+    if (this.jobSid.length !== this.jobs.length) this.jobSid = new Int32Array(this.jobs.length);
+    let id = this.jobSid[j];
+    if (id === 0) id = this.jobSid[j] = intern(this.strings, this.newStrings, this.jobs[j].name);
+    return id;
+  }
+
+  private resourceStringIid(r: number): number {
+    if (this.resourceSid.length !== this.resources.length) this.resourceSid = new Int32Array(this.resources.length);
+    let id = this.resourceSid[r];
+    if (id === 0) id = this.resourceSid[r] = intern(this.strings, this.newStrings, this.resources[r].name);
+    return id;
+  }
+
+  /** DebugAnnotation { name_iid, int_value | double_value } of size c (< 128), as plainEvent lays it out. */
+  private putNumberAnnotation(b: Uint8Array, p: number, c: number, nameIid: number, v: number): number {
+    b[p++] = E_ANNOTATION;
+    b[p++] = c;
+    b[p++] = A_NAME_IID;
+    p = putVarint(b, p, nameIid);
+    if (Number.isSafeInteger(v)) {
+      b[p++] = A_INT;
+      return putVarint(b, p, v);
+    }
+    b[p++] = A_DOUBLE;
+    return this.putDouble(b, p, v);
   }
 
   protected finishFile(): void {
@@ -426,6 +513,23 @@ export class PerfettoSink extends TimelineSink {
     this.file.write(this.w.finish(true));
     this.w.reset();
   }
+}
+
+/** Bytes of a number's value field in a DebugAnnotation: int_value (a varint) or double_value; -1 for a negative integer (left to the Writer). */
+function numberSize(v: number): number {
+  if (Number.isSafeInteger(v)) return v < 0 ? -1 : 1 + varintSize(v);
+  return 9;
+}
+
+/** DebugAnnotation { name_iid, string_value_iid } of size c (< 128), as plainEvent lays it out. */
+function putStringAnnotation(b: Uint8Array, p: number, c: number, nameIid: number, sid: number): number {
+  b[p++] = E_ANNOTATION;
+  b[p++] = c;
+  b[p++] = A_NAME_IID;
+  p = putVarint(b, p, nameIid);
+  b[p++] = (A_STRING_IID & 0x7f) | 0x80; // tag 136 as a two-byte varint
+  b[p++] = A_STRING_IID >> 7;
+  return putVarint(b, p, sid);
 }
 
 /** Bytes of a base-128 varint of a non-negative integer (up to 2^53). */

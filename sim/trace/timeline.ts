@@ -166,6 +166,16 @@ class Out implements TimedEvent {
   flowsOut: readonly number[] = NONE;
   flowsIn: readonly number[] = NONE;
   value = 0;
+  /**
+   * A load or store tile slice (BEGIN or PAIR): its job (>= 0), with its arguments kept as
+   * numbers until it is written (tileBegin): no argument array per tile, which are most slices.
+   */
+  tileJob = -1;
+  bytes = 0;
+  gbps = 0;
+  /** Resource the load's packets queued on longest (-1: none, or a store) and for how long. */
+  queuedOn = -1;
+  queuedNs = 0;
 }
 
 /** Non-overlapping lanes of one thread. */
@@ -266,8 +276,8 @@ export abstract class TimelineSink implements TraceSink {
   private readonly buf = new ReorderBuffer<Out>();
   private readonly pool: Out[] = [];
   private readonly writeOut = (e: Out) => this.write(e);
-  private resources: readonly ResourceSpec[] = [];
-  private jobs: readonly Job[] = [];
+  protected resources: readonly ResourceSpec[] = [];
+  protected jobs: readonly Job[] = [];
   private chips: ChipState[] = [];
   private pe: ThreadTrack[] = [];
   private peDetail: ThreadTrack[] = [];
@@ -348,6 +358,20 @@ export abstract class TimelineSink implements TraceSink {
   /** `openEnded`: the slice began with endNs < 0; `args` (open-ended only) add to the slice's. */
   protected abstract endSlice(t: ThreadTrack, endNs: number, openEnded: boolean, args: Args | null): void;
   protected abstract instant(t: ThreadTrack, name: string, tsNs: number, args: Args | null, nameKey: number): void;
+  /**
+   * A load or store tile slice begins: beginSlice with the arguments job, bytes, gbps and, when
+   * queuedOn >= 0, queued_on and queued_ns. A format may lay these out directly.
+   */
+  protected tileBegin(t: ThreadTrack, name: string, tsNs: number, endNs: number, nameKey: number, job: number, bytes: number, gbps: number, queuedOn: number, queuedNs: number): void {
+    this.beginSlice(t, name, tsNs, endNs, this.tileArgs(job, bytes, gbps, queuedOn, queuedNs), NONE, NONE, nameKey);
+  }
+  /** The arguments of a tile slice (see tileBegin). */
+  protected tileArgs(job: number, bytes: number, gbps: number, queuedOn: number, queuedNs: number): Args {
+    const name = this.jobs[job].name;
+    return queuedOn >= 0
+      ? ['job', name, 'bytes', bytes, 'gbps', gbps, 'queued_on', this.resources[queuedOn].name, 'queued_ns', queuedNs]
+      : ['job', name, 'bytes', bytes, 'gbps', gbps];
+  }
   protected abstract counter(c: CounterTrack, tsNs: number, value: number): void;
   /** Write everything still buffered; the file is committed right after. */
   protected abstract finishFile(run: Args): void;
@@ -459,13 +483,7 @@ export abstract class TimelineSink implements TraceSink {
     loads[li + 2] = topPs;
     st.loadsEnd = li + 3;
     // A load that moved nothing (operands local or resident) and took no time is not drawn.
-    if (bytes > 0 || endPs > startPs) {
-      // One literal per shape (a push would copy the array to grow it).
-      const args: Args = top >= 0
-        ? ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs), 'queued_on', this.resources[top].name, 'queued_ns', topPs / 1000]
-        : ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
-      this.laneSlice(this.loads[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
-    }
+    if (bytes > 0 || endPs > startPs) this.tileSlice(this.loads[c], tile, startPs, endPs, jobIndex, bytes, top, topPs / 1000);
     this.sums.add(this.chipSeries(c) + 3, startPs, endPs, (endPs - startPs) * job.plan.tileBytes);
     st.slots[st.slotsEnd] = tile;
     st.slots[st.slotsEnd + 1] = endPs;
@@ -475,8 +493,7 @@ export abstract class TimelineSink implements TraceSink {
   private storeDone(jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void {
     const job = this.jobs[jobIndex];
     const c = job.chiplet;
-    const args: Args = ['job', job.name, 'bytes', bytes, 'gbps', gbps(bytes, startPs, endPs)];
-    this.laneSlice(this.stores[c], this.tileName(tile), startPs, endPs, args, this.tileKeys[tile]);
+    this.tileSlice(this.stores[c], tile, startPs, endPs, jobIndex, bytes, -1, 0);
     this.slotFree(job, this.chips[c], tile, endPs);
   }
 
@@ -752,6 +769,26 @@ export abstract class TimelineSink implements TraceSink {
     if (!zero) this.buf.push(this.ev(Ev.END, t, e, endRank(depth)));
   }
 
+  /** A load or store slice "tile N" on a lane of g (a slice() whose arguments stay numbers: Out.tileJob). */
+  private tileSlice(g: LaneGroup, tile: number, startPs: number, endPs: number, job: number, bytes: number, queuedOn: number, queuedNs: number): void {
+    const name = this.tileName(tile);
+    const t = this.laneTrack(g, g.take(startPs, endPs));
+    const s = Math.floor(startPs / 1000);
+    const e = Math.floor(endPs / 1000);
+    const zero = e <= s;
+    const b = this.ev(zero ? Ev.PAIR : Ev.BEGIN, t, s, zero ? pairRank(0) : beginRank(0));
+    b.name = name;
+    b.nameKey = this.tileKeys[tile];
+    b.endNs = zero ? s : e;
+    b.tileJob = job;
+    b.bytes = bytes;
+    b.gbps = gbps(bytes, startPs, endPs);
+    b.queuedOn = queuedOn;
+    b.queuedNs = queuedNs;
+    this.buf.push(b);
+    if (!zero) this.buf.push(this.ev(Ev.END, t, e, endRank(0)));
+  }
+
   private point(kind: Ev.INSTANT, t: ThreadTrack, name: string, tsPs: number, args: Args | null): void {
     const e = this.ev(kind, t, Math.floor(tsPs / 1000), 7);
     e.name = name;
@@ -780,6 +817,7 @@ export abstract class TimelineSink implements TraceSink {
     e.flowsIn = NONE;
     e.endNs = 0;
     e.nameKey = -1;
+    e.tileJob = -1;
     this.pool.push(e);
   }
 
@@ -787,13 +825,15 @@ export abstract class TimelineSink implements TraceSink {
     this.eventsWritten += e.kind === Ev.PAIR ? 2 : 1;
     switch (e.kind) {
       case Ev.BEGIN:
-        this.beginSlice(e.thread!, e.name, e.tsNs, e.endNs, e.args, e.flowsOut, e.flowsIn, e.nameKey);
+        if (e.tileJob >= 0) this.tileBegin(e.thread!, e.name, e.tsNs, e.endNs, e.nameKey, e.tileJob, e.bytes, e.gbps, e.queuedOn, e.queuedNs);
+        else this.beginSlice(e.thread!, e.name, e.tsNs, e.endNs, e.args, e.flowsOut, e.flowsIn, e.nameKey);
         break;
       case Ev.END:
         this.endSlice(e.thread!, e.tsNs, e.endNs < 0, e.args);
         break;
       case Ev.PAIR:
-        this.beginSlice(e.thread!, e.name, e.tsNs, e.tsNs, e.args, e.flowsOut, e.flowsIn, e.nameKey);
+        if (e.tileJob >= 0) this.tileBegin(e.thread!, e.name, e.tsNs, e.tsNs, e.nameKey, e.tileJob, e.bytes, e.gbps, e.queuedOn, e.queuedNs);
+        else this.beginSlice(e.thread!, e.name, e.tsNs, e.tsNs, e.args, e.flowsOut, e.flowsIn, e.nameKey);
         this.endSlice(e.thread!, e.tsNs, false, null);
         break;
       case Ev.INSTANT:
