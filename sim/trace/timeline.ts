@@ -101,6 +101,8 @@ export interface TimelineOptions {
   packets?: boolean;
   /** Bytes buffered before each write to the file (default 64 KiB). */
   chunkBytes?: number;
+  /** Sink calls handled per batch (default CALL_BATCH; 1 with packet slices). The output does not depend on it. */
+  callBatch?: number;
   /** Who made this run (scenario, package, strategy, seed, version ...): written into the trace. */
   run?: Args;
   /** Adds each job's analytical start, duration and error to its slice. */
@@ -117,6 +119,18 @@ export const DEFAULT_CHUNK_BYTES = 1 << 16;
 /** Cumulative energy is smooth: sampled every 16th counter window (and at the end). */
 const ENERGY_EVERY = 16;
 const ADVANCE_EVERY = 2048;
+/**
+ * Sink calls are queued and handled in batches of up to this many: the writer's code and data
+ * stay in cache for a batch instead of interleaving with the simulator's at every tile (dc1_llm:
+ * ~0.1 s less CPU per traced run; scripts/trace-bench.ts). A batch of 8 numbers per call is 4 MiB.
+ */
+const CALL_BATCH = 1 << 16;
+const CALL_FIELDS = 8;
+const C_JOB_START = 0;
+const C_JOB_END = 1;
+const C_COMPUTE = 2;
+const C_LOAD = 3;
+const C_STORE = 4;
 const NONE: readonly number[] = Object.freeze([]);
 
 /** Dynamic energy of one job on its chiplet, pJ (compute, registers, array, buffer: cost/energy.ts). */
@@ -254,7 +268,7 @@ const ZERO_END_RANK = 13;
 export abstract class TimelineSink implements TraceSink {
   /** Always: counters come from exact per-packet busy and queueing times. */
   readonly wantsPackets = true;
-  /** Counts the packets into the windows; every sink call starts with counters.invalidate(). */
+  /** Counts the packets into the windows; handleCalls() invalidates its cached window before the sink touches them. */
   private readonly counters = new PacketCounters((e) => this.fail(e));
   /** Where the fabric reports packets: the counters, or packet() when packet slices are kept. */
   readonly packetReporter: PacketReporter;
@@ -263,6 +277,9 @@ export abstract class TimelineSink implements TraceSink {
   /** The format can bind a flow to a slice that has slices nested inside it. */
   protected abstract readonly nestDetail: boolean;
   private readonly packetSlices: boolean;
+  /** Calls waiting to be handled (handleCalls), CALL_FIELDS numbers each; nCalls numbers in use. */
+  private readonly calls: Float64Array;
+  private nCalls = 0;
   private readonly run: Args;
   private readonly estimate: TraceEstimate | null;
   private meta: TraceMeta | null = null;
@@ -325,6 +342,8 @@ export abstract class TimelineSink implements TraceSink {
 
   constructor(outPath: string, opts: TimelineOptions = {}) {
     this.packetSlices = opts.packets === true;
+    // Packet runs are built as packets arrive and closed by job ends: with them, calls are handled at once.
+    this.calls = new Float64Array((this.packetSlices ? 1 : Math.max(1, Math.floor(opts.callBatch ?? CALL_BATCH))) * CALL_FIELDS);
     this.packetReporter = this.packetSlices ? { add: (r, j, a, s, e, b) => this.packet(r, j, a, s, e, b) } : this.counters;
     this.chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
     this.run = opts.run ?? [];
@@ -391,75 +410,120 @@ export abstract class TimelineSink implements TraceSink {
   }
 
   jobStart(jobIndex: number, startPs: number): void {
-    this.counters.invalidate();
-    if (this.error || !this.meta) return;
-    try {
-      const job = this.jobs[jobIndex];
-      const st = this.chips[job.chiplet];
-      if (st.job >= 0) throw new Error(`trace: job ${job.name} starts while ${this.jobs[st.job].name} runs on its chiplet`);
-      if (startPs > this.nowPs) this.nowPs = startPs;
-      this.waitBefore(job, st, startPs);
-      st.job = jobIndex;
-      st.jobStartPs = startPs;
-      st.lastComputeEndPs = startPs;
-      st.lastLoadEndPs = startPs;
-      st.position++;
-      this.jobBegin(job, startPs);
-      for (const g of this.groupsOf[jobIndex]) this.groupStart(g, startPs);
-      this.advance();
-    } catch (e) {
-      this.fail(e);
-    }
+    if (this.callOk(jobIndex)) this.queueCall(C_JOB_START, jobIndex, startPs, 0, 0, 0, 0, 0);
   }
 
   job(jobIndex: number, startPs: number, endPs: number): void {
-    this.counters.invalidate();
-    if (this.error || !this.meta) return;
-    try {
-      const job = this.jobs[jobIndex];
-      const c = job.chiplet;
-      const st = this.chips[c];
-      if (st.job !== jobIndex) this.jobStart(jobIndex, startPs); // a caller that does not report starts
-      if (this.error) return;
-      if (endPs > this.nowPs) this.nowPs = endPs;
-      const depth = this.nestDetail ? 1 : 0;
-      const zeroJob = Math.floor(endPs / 1000) === Math.floor(startPs / 1000);
-      this.closeCompute(job, st);
-      if (endPs > st.lastComputeEndPs) this.detail(st, this.peDetail[c], depth, 'wait store', st.lastComputeEndPs, endPs, null, KEY_WAIT_STORE);
-      this.flushDeferred(st, zeroJob ? -1 : Math.floor(endPs / 1000));
-      this.jobEnd(job, startPs, endPs, zeroJob);
-      if (this.packetSlices) for (let r = 0; r < this.resources.length; r++) if (this.runJob[r] === jobIndex) this.closeRun(r);
-      this.jobEndPs[jobIndex] = endPs;
-      st.lastEndPs = endPs;
-      st.job = -1;
-      st.jobsLeft--;
-      st.loadsHead = st.loadsEnd = 0;
-      st.slotsEnd = 0;
-      for (const g of this.groupsOf[jobIndex]) this.groupEnd(g, endPs);
-      this.windowJob(job.window, endPs);
-      this.advance();
-    } catch (e) {
-      this.fail(e);
-    }
+    if (this.callOk(jobIndex)) this.queueCall(C_JOB_END, jobIndex, startPs, endPs, 0, 0, 0, 0);
   }
 
   tile(lane: Lane, jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void {
+    if (!this.callOk(jobIndex)) return;
+    if (lane === 'load') {
+      // Read now: the packets counted from here on belong to later loads.
+      const top = this.counters.takeWorst(this.jobs[jobIndex].chiplet);
+      this.queueCall(C_LOAD, jobIndex, tile, startPs, endPs, bytes, top, this.counters.worstPs);
+    } else this.queueCall(lane === 'compute' ? C_COMPUTE : C_STORE, jobIndex, tile, startPs, endPs, bytes, 0, 0);
+  }
+
+  /** Before begin(), after a failure, or with a job index the run does not have (that fails the sink): ignore the call. */
+  private callOk(jobIndex: number): boolean {
+    if (this.error || !this.meta) return false;
+    if (Number.isInteger(jobIndex) && jobIndex >= 0 && jobIndex < this.jobs.length) return true;
+    this.fail(new Error(`trace: the run has no job ${jobIndex} (it has ${this.jobs.length})`));
+    return false;
+  }
+
+  private queueCall(code: number, a: number, b: number, c: number, d: number, e: number, f: number, g: number): void {
+    const q = this.calls;
+    const i = this.nCalls;
+    q[i] = code;
+    q[i + 1] = a;
+    q[i + 2] = b;
+    q[i + 3] = c;
+    q[i + 4] = d;
+    q[i + 5] = e;
+    q[i + 6] = f;
+    q[i + 7] = g;
+    this.nCalls = i + CALL_FIELDS;
+    if (this.nCalls === q.length) this.handleCalls();
+  }
+
+  /** Handles the queued calls in order (no packet is counted meanwhile: the fabric waits for the sink). */
+  private handleCalls(): void {
+    const q = this.calls;
+    const n = this.nCalls;
+    this.nCalls = 0;
     this.counters.invalidate();
-    if (this.error || !this.meta) return;
-    try {
-      if (endPs > this.nowPs) this.nowPs = endPs;
-      // One method per lane: smaller units for V8 to compile and recompile as the lanes first
-      // appear (the writer's compile time is part of a single run's cost: scripts/trace-bench.ts).
-      if (lane === 'compute') this.computeDone(jobIndex, tile, startPs, endPs);
-      else if (lane === 'load') this.loadDone(jobIndex, tile, startPs, endPs, bytes);
-      else this.storeDone(jobIndex, tile, startPs, endPs, bytes);
-      if (this.buf.size >= this.advanceAtSize) this.advance();
-    } catch (e) {
-      this.fail(e);
+    for (let i = 0; i < n && !this.error; i += CALL_FIELDS) {
+      try {
+        switch (q[i]) {
+          case C_JOB_START:
+            this.startJob(q[i + 1], q[i + 2]);
+            break;
+          case C_JOB_END:
+            this.endJob(q[i + 1], q[i + 2], q[i + 3]);
+            break;
+          case C_COMPUTE:
+            this.computeDone(q[i + 1], q[i + 2], q[i + 3], q[i + 4]);
+            break;
+          case C_LOAD:
+            this.loadDone(q[i + 1], q[i + 2], q[i + 3], q[i + 4], q[i + 5], q[i + 6], q[i + 7]);
+            break;
+          default:
+            this.storeDone(q[i + 1], q[i + 2], q[i + 3], q[i + 4], q[i + 5]);
+        }
+        if (this.buf.size >= this.advanceAtSize) this.advance();
+      } catch (e) {
+        this.fail(e);
+      }
     }
   }
 
+  private startJob(jobIndex: number, startPs: number): void {
+    const job = this.jobs[jobIndex];
+    const st = this.chips[job.chiplet];
+    if (st.job >= 0) throw new Error(`trace: job ${job.name} starts while ${this.jobs[st.job].name} runs on its chiplet`);
+    if (startPs > this.nowPs) this.nowPs = startPs;
+    this.waitBefore(job, st, startPs);
+    st.job = jobIndex;
+    st.jobStartPs = startPs;
+    st.lastComputeEndPs = startPs;
+    st.lastLoadEndPs = startPs;
+    st.position++;
+    this.jobBegin(job, startPs);
+    for (const g of this.groupsOf[jobIndex]) this.groupStart(g, startPs);
+    this.advance();
+  }
+
+  private endJob(jobIndex: number, startPs: number, endPs: number): void {
+    const job = this.jobs[jobIndex];
+    const c = job.chiplet;
+    const st = this.chips[c];
+    if (st.job !== jobIndex) this.startJob(jobIndex, startPs); // a caller that does not report starts
+    if (endPs > this.nowPs) this.nowPs = endPs;
+    const depth = this.nestDetail ? 1 : 0;
+    const zeroJob = Math.floor(endPs / 1000) === Math.floor(startPs / 1000);
+    this.closeCompute(job, st);
+    if (endPs > st.lastComputeEndPs) this.detail(st, this.peDetail[c], depth, 'wait store', st.lastComputeEndPs, endPs, null, KEY_WAIT_STORE);
+    this.flushDeferred(st, zeroJob ? -1 : Math.floor(endPs / 1000));
+    this.jobEnd(job, startPs, endPs, zeroJob);
+    if (this.packetSlices) for (let r = 0; r < this.resources.length; r++) if (this.runJob[r] === jobIndex) this.closeRun(r);
+    this.jobEndPs[jobIndex] = endPs;
+    st.lastEndPs = endPs;
+    st.job = -1;
+    st.jobsLeft--;
+    st.loadsHead = st.loadsEnd = 0;
+    st.slotsEnd = 0;
+    for (const g of this.groupsOf[jobIndex]) this.groupEnd(g, endPs);
+    this.windowJob(job.window, endPs);
+    this.advance();
+  }
+
+  // One method per lane: smaller units for V8 to compile and recompile as the lanes first appear
+  // (the writer's compile time is part of a single run's cost: scripts/trace-bench.ts).
   private computeDone(jobIndex: number, tile: number, startPs: number, endPs: number): void {
+    if (endPs > this.nowPs) this.nowPs = endPs;
     const job = this.jobs[jobIndex];
     const st = this.chips[job.chiplet];
     const plan = job.plan;
@@ -468,14 +532,13 @@ export abstract class TimelineSink implements TraceSink {
     if (!job.storePath || tileLoad(plan, tile, this.tl).outputBytes === 0) this.slotFree(job, st, tile, endPs);
   }
 
-  private loadDone(jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void {
+  /** top, topPs: the resource where this load's packets (and any store packets meanwhile) queued longest, and how long (PacketCounters.takeWorst). */
+  private loadDone(jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number, top: number, topPs: number): void {
+    if (endPs > this.nowPs) this.nowPs = endPs;
     const job = this.jobs[jobIndex];
     const c = job.chiplet;
     const st = this.chips[c];
     st.lastLoadEndPs = endPs;
-    // The resource where this load's packets (and any store packets meanwhile) queued longest.
-    const top = this.counters.takeWorst(c);
-    const topPs = this.counters.worstPs;
     const loads = st.loads;
     const li = st.loadsEnd;
     loads[li] = tile;
@@ -491,6 +554,7 @@ export abstract class TimelineSink implements TraceSink {
   }
 
   private storeDone(jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void {
+    if (endPs > this.nowPs) this.nowPs = endPs;
     const job = this.jobs[jobIndex];
     const c = job.chiplet;
     this.tileSlice(this.stores[c], tile, startPs, endPs, jobIndex, bytes, -1, 0);
@@ -523,10 +587,11 @@ export abstract class TimelineSink implements TraceSink {
   async end(makespanPs: number, fingerprint?: string): Promise<void> {
     if (this.error) throw this.error;
     if (this.finished) throw new Error('trace sink: end() called twice');
-    this.counters.invalidate();
     this.finished = true;
     try {
       if (!this.meta) throw new Error('trace sink: end() called before begin()');
+      this.handleCalls();
+      if (this.error) throw this.error;
       for (let r = 0; r < this.resources.length; r++) this.closeRun(r);
       const endNs = Math.ceil(Math.max(0, makespanPs) / 1000);
       this.writeWindows(endNs * 1000, true);

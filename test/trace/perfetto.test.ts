@@ -15,6 +15,7 @@ import { Program } from '../../sim/cost/program';
 import { estimateProgram } from '../../sim/cost/estimate';
 import { TeeSink } from '../../sim/trace/sink';
 import { PerfettoSink, PERFETTO_SUBSET_PROTO } from '../../sim/trace/perfetto';
+import { ChromeJsonSink } from '../../sim/trace/chrome';
 import { RecordingSink, tinyProgram } from './fixture';
 
 // CI keeps shared/ beside the clone; PERFETTO_PROTO can point elsewhere (e.g. from a nested worktree).
@@ -571,6 +572,23 @@ d('PerfettoSink', () => {
     const [a, b] = files.map((f) => fs.readFileSync(f));
     expect(a.length).toBeGreaterThan(1000);
     expect(Buffer.compare(a, b)).toBe(0);
+  });
+
+  test('sink calls handled in batches of any size give the same bytes (.pftrace and Chrome JSON)', async () => {
+    // The tiny run fits one default batch (all calls handled at end()); 1, 2 and 7 cut it everywhere.
+    // Its loads queue (queued_on), which each load must read when reported, not when handled.
+    const prog = tinyProgram();
+    const write = async (json: boolean, callBatch?: number): Promise<Buffer> => {
+      const file = path.join(dir, `batch-${callBatch ?? 'default'}.${json ? 'json' : 'pftrace'}`);
+      const opts = { estimate: estimateProgram(prog), run: RUN, callBatch };
+      await simulate(prog, { sink: json ? new ChromeJsonSink(file, opts) : new PerfettoSink(file, opts) });
+      return fs.readFileSync(file);
+    };
+    for (const json of [false, true]) {
+      const whole = await write(json);
+      if (json) expect(whole.toString().match(/queued_on/g)?.length).toBeGreaterThan(10);
+      for (const batch of [1, 2, 7]) expect(Buffer.compare(await write(json, batch), whole)).toBe(0);
+    }
   });
 
   test('packets through the packet reporter give the same bytes as packet() calls', async () => {
