@@ -12,8 +12,8 @@
  * a banked DDR4-3200 channel (models/packages/stress_shared_{dram,ddr4}_3x3.json; the banked
  * model costs events).
  * Trace section (scripts/trace-bench.ts): --trace-scenario S (default dc1_llm) simulates one
- * SCAR schedule with no trace, .pftrace and Chrome JSON side by side (CPU ms, ratio, bytes per
- * event, reorder-buffer peak, heap); --trace-only runs just that section.
+ * SCAR schedule with no trace against .pftrace, and against Chrome JSON, in fresh processes
+ * (CPU ms, ratio, bytes per event, reorder-buffer peak, heap); --trace-only runs just that section.
  * Mapper section (scripts/bench-mapper.ts): the per-layer mapper's CPU time per (layer, chiplet
  * kind) over all shipped workloads.
  */
@@ -44,7 +44,7 @@ async function traceSection() {
   const file = name.endsWith('.json') ? name : path.join(root, 'models/scenarios', `${name}.json`);
   const inputs = loadInputs(file, pkgFile);
   const schedule = makeSchedule(inputs, { strategy: 'scar', seed: '1' });
-  return traceCost(schedule, inputs, 5, { scenario: file, pkg: pkgFile });
+  return traceCost(schedule, inputs, { scenario: file, pkg: pkgFile });
 }
 
 async function main() {

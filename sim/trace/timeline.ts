@@ -561,7 +561,7 @@ export abstract class TimelineSink implements TraceSink {
     this.slotFree(job, this.chips[c], tile, endPs);
   }
 
-  /** Hands the logged packets to packet(), in the order the fabric reported them, and empties the log. */
+  /** One packet at one resource (when the fabric calls the sink rather than its packet reporter, e.g. through a TeeSink, or for packet slices). */
   packet(resource: number, jobIndex: number, arrivePs: number, startPs: number, endPs: number, bytes: number): void {
     if (this.error || !this.meta) return;
     try {
