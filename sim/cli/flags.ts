@@ -15,7 +15,6 @@ export function checkRepeatedFlags(args: Record<string, unknown>, arrays: readon
   return undefined;
 }
 
-
 /** Flags and positionals that name a file (an empty value is never meant). */
 const PATH_FLAGS = ['scenario', 'package', 'schedule', 'schedule-out', 'trace', 'chrome-trace', 'out', 'scenario-out', 'html', 'scenarios', 'packages'];
 const PATH_POSITIONALS = ['spec', 'files', 'model'];
@@ -30,7 +29,7 @@ export function checkEmptyPaths(args: Record<string, unknown>): string | undefin
     const v = args[key];
     if (v === '' || (Array.isArray(v) && v.includes(''))) {
       const name = PATH_POSITIONALS.includes(key) ? `<${key}>` : `--${key}`;
-      return `${name} needs a file path, got an empty string`;
+      return `${name} needs a file path, and got none (an empty value, or the flag with no value after it)`;
     }
   }
   return undefined;

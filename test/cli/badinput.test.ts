@@ -147,10 +147,11 @@ describe('a file flag given an empty string: one line naming the flag, exit 2', 
     [['compare', '--scenarios', SCEN, '', '--packages', PKG], '--scenarios'],
     [['sweep', '', '--out', path.join(tmp, 'r.jsonl')], '<spec>'],
     [['import', 'onnx', '', '--out', path.join(tmp, 'w.json')], '<model>'],
+    [['validate', '--scenario', SCEN, '--package', PKG, '--html'], '--html'], // no value at all
   ];
   for (const [argv, flag] of cases) {
-    test(`${argv[0]} ${flag} ''`, async () => {
-      await expectError(argv, `${flag} needs a file path, got an empty string`);
+    test(`${argv[0]} ${flag} ${argv.includes('') ? "''" : 'with no value'}`, async () => {
+      await expectError(argv, `${flag} needs a file path, and got none (an empty value, or the flag with no value after it)`);
     });
   }
 });
