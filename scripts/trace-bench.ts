@@ -1,15 +1,15 @@
 /**
- * The cost of tracing (bench.ts's trace section): simulate CPU time of one schedule with no
- * trace against a .pftrace, and against a Chrome JSON trace, side by side in one process (rounds
- * alternate the two so machine noise hits them alike; the fastest round of each counts), the
- * bytes per trace event, and the memory the sinks hold (the reorder buffer's peak, and the heap
- * after each run). Each format gets its own fresh processes, as in a user's run: sharing one
+ * The cost of tracing (bench.ts's trace section): simulate CPU time of one schedule (SCAR, seed 1)
+ * with no trace against a .pftrace, and against a Chrome JSON trace, side by side in a child
+ * process (rounds alternate the two so machine noise hits them alike; the fastest round of each
+ * counts), the bytes per trace event, and the memory the sinks hold (the reorder buffer's peak,
+ * and the heap after each run). Each format gets its own fresh processes, as in a user's run: sharing one
  * process, the two writers' common timeline code sees two classes and V8 compiles it for both,
  * which cost the .pftrace rounds 0.03-0.08 of ratio (dc1_llm). The same measurement runs in
  * several processes (JIT decisions differ between them by a few per cent); the median counts.
  *
  * The sink alone: the calls a sink receives in one run (job starts and ends, tiles, and the
- * packets the fabric logs) are recorded once, then replayed into fresh sinks, so the writer's
+ * packets the fabric reports) are recorded once, then replayed into fresh sinks, so the writer's
  * own CPU time is measured without the simulator around it (steadier on a busy machine than a
  * difference of two whole runs).
  *
@@ -37,9 +37,11 @@ export interface TraceCost {
   rounds: number;
   /** Processes per format (the warm figures are those of the median process by ratio). */
   processes: number;
-  /** Fastest round, CPU ms (user + system) of lowering + estimate + simulate. */
+  /** Fastest round, CPU ms (user + system) of lowering + estimate + simulate (no trace: in the .pftrace process). */
   noTraceCpuMs: number;
   pftraceCpuMs: number;
+  /** No trace in the median Chrome JSON process (its ratio's baseline). */
+  chromeNoTraceCpuMs: number;
   chromeCpuMs: number;
   pftraceRatio: number;
   chromeRatio: number;
@@ -154,7 +156,7 @@ interface Warm {
 
 function warmRun(scenarioFile: string, packageFile: string, format: 'pftrace' | 'chrome', rounds: number, dir: string): Warm {
   const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, 'warm', scenarioFile, packageFile, format, String(rounds), dir], { encoding: 'utf8' });
-  return JSON.parse(out) as Warm;
+  return JSON.parse(out.trim().split('\n').pop()!) as Warm; // the last line: the child's result
 }
 
 /** In a fresh process: `rounds` rounds of no trace then `format`, fastest of each. */
@@ -200,6 +202,7 @@ function medianByRatio(ws: Warm[]): Warm {
 }
 
 export async function traceCost(schedule: MadeSchedule, inputs: Inputs, files: { scenario: string; pkg: string }, rounds = 5, processes = 3): Promise<TraceCost> {
+  processes = Math.max(1, Math.floor(processes));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-bench-'));
   const warm = { pftrace: [] as Warm[], chrome: [] as Warm[] };
   const sinkBest = { pftrace: Infinity, chrome: Infinity };
@@ -239,7 +242,7 @@ export async function traceCost(schedule: MadeSchedule, inputs: Inputs, files: {
   const events = pf.events;
   return {
     scenario: inputs.scenario.name, jobs: schedule.jobs.length, simEvents: pf.simEvents, rounds, processes,
-    noTraceCpuMs: pf.noneMs, pftraceCpuMs: pf.tracedMs, chromeCpuMs: ch.tracedMs,
+    noTraceCpuMs: pf.noneMs, pftraceCpuMs: pf.tracedMs, chromeNoTraceCpuMs: ch.noneMs, chromeCpuMs: ch.tracedMs,
     pftraceRatio: pf.tracedMs / pf.noneMs, chromeRatio: ch.tracedMs / ch.noneMs,
     pftraceRatios: warm.pftrace.map((w) => w.tracedMs / w.noneMs), chromeRatios: warm.chrome.map((w) => w.tracedMs / w.noneMs),
     pftraceBytes: pf.bytes, chromeBytes: ch.bytes, traceEvents: events,
@@ -260,7 +263,7 @@ export function traceCostText(t: TraceCost): string {
     `tracing ${t.scenario} (${t.jobs} jobs, ${t.simEvents} simulator events; CPU ms of lower + estimate + simulate, fastest of ${t.rounds} rounds alternating with no trace, in each of ${t.processes} fresh processes per format; the median process shown)`,
     `  no trace   ${f(t.noTraceCpuMs).padStart(7)} ms`,
     `  .pftrace   ${f(t.pftraceCpuMs).padStart(7)} ms  ${t.pftraceRatio.toFixed(2)}x (processes: ${ratios(t.pftraceRatios)})  ${(t.pftraceBytes / 2 ** 20).toFixed(1)} MiB, ${t.pftraceBytesPerEvent.toFixed(1)} bytes/event`,
-    `  Chrome JSON${f(t.chromeCpuMs).padStart(7)} ms  ${t.chromeRatio.toFixed(2)}x (processes: ${ratios(t.chromeRatios)})  ${(t.chromeBytes / 2 ** 20).toFixed(1)} MiB, ${t.chromeBytesPerEvent.toFixed(1)} bytes/event`,
+    `  Chrome JSON${f(t.chromeCpuMs).padStart(7)} ms  ${t.chromeRatio.toFixed(2)}x (processes: ${ratios(t.chromeRatios)})  ${(t.chromeBytes / 2 ** 20).toFixed(1)} MiB, ${t.chromeBytesPerEvent.toFixed(1)} bytes/event (no trace in that process: ${f(t.chromeNoTraceCpuMs)} ms)`,
     `  the sinks alone (the run's ${t.sinkOnly.calls} sink calls and reported packets replayed): .pftrace ${f(t.sinkOnly.pftraceCpuMs)} ms (${f(t.sinkOnly.pftraceNsPerEvent)} ns per trace event), Chrome JSON ${f(t.sinkOnly.chromeCpuMs)} ms (${f(t.sinkOnly.chromeNsPerEvent)} ns)`,
     `  first run in a fresh process (incl. compiling the writer): no trace ${f(t.firstRun.noTraceCpuMs)} ms, .pftrace ${f(t.firstRun.pftraceCpuMs)} ms  ${t.firstRun.pftraceRatio.toFixed(2)}x`,
     `  ${t.traceEvents} trace events; reorder buffer peak ${t.peakBufferedEvents} events; heap after run (MiB): none ${f(t.heapUsedMb.none)}, pftrace ${f(t.heapUsedMb.pftrace)}, chrome ${f(t.heapUsedMb.chrome)}`,

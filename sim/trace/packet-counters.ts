@@ -6,10 +6,11 @@
  * a sink call per packet made the fabric's hot path too big to inline. A timeline sink hands
  * it a PacketCounters, which adds the packet straight into the counter windows (bytes, busy and
  * queued time per resource) and into the queueing tally of the packet's job's chiplet (which
- * names the resource a load waited on). The sink only reads windows during its own calls, and
- * calls `invalidate()` first thing in each, so every packet is counted before the sink next
- * looks, in the order the fabric sent them: the same sums, to the bit, as a packet() call per
- * packet (a test compares the bytes).
+ * names the resource a load waited on). The sink reads the tally when a load is reported, and
+ * reads or moves the windows only while handling its queued calls, after `invalidate()`; the
+ * packets counted before then only touch windows at or after the watermark those calls compute,
+ * which are not read yet. So each series gets the same additions in the same order as with a
+ * packet() call per packet: the same sums, to the bit (tests compare the bytes).
  */
 import { WindowSums } from './windows';
 

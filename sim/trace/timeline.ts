@@ -125,6 +125,15 @@ const ADVANCE_EVERY = 2048;
  * ~0.1 s less CPU per traced run; scripts/trace-bench.ts). A batch of 8 numbers per call is 4 MiB.
  */
 const CALL_BATCH = 1 << 16;
+/**
+ * ... or spanning at most this many counter windows of simulated time: the packets counted
+ * meanwhile fill windows that only handling the calls can write and free, so a long batch would
+ * hold the windows of the whole run (arvr4_vr_gaming on het_sides_6x6 held 16384 windows, 68 MB,
+ * with 65536-call batches alone; a window is 8 bytes per series, 3 per link or channel and 4 per
+ * chiplet). It also keeps the check that no packet reaches a window already written (WindowSums)
+ * at most this many windows behind.
+ */
+const BATCH_WINDOWS = 256;
 const CALL_FIELDS = 8;
 const C_JOB_START = 0;
 const C_JOB_END = 1;
@@ -280,6 +289,9 @@ export abstract class TimelineSink implements TraceSink {
   /** Calls waiting to be handled (handleCalls), CALL_FIELDS numbers each; nCalls numbers in use. */
   private readonly calls: Float64Array;
   private nCalls = 0;
+  /** Simulated time of the oldest queued call, and how far past it a call handles the queue (BATCH_WINDOWS). */
+  private queuedSincePs = 0;
+  private batchSpanPs = Infinity;
   private readonly run: Args;
   private readonly estimate: TraceEstimate | null;
   private meta: TraceMeta | null = null;
@@ -343,7 +355,8 @@ export abstract class TimelineSink implements TraceSink {
   constructor(outPath: string, opts: TimelineOptions = {}) {
     this.packetSlices = opts.packets === true;
     // Packet runs are built as packets arrive and closed by job ends: with them, calls are handled at once.
-    this.calls = new Float64Array((this.packetSlices ? 1 : Math.max(1, Math.floor(opts.callBatch ?? CALL_BATCH))) * CALL_FIELDS);
+    const batch = opts.callBatch !== undefined && Number.isFinite(opts.callBatch) ? Math.min(CALL_BATCH, Math.max(1, Math.floor(opts.callBatch))) : CALL_BATCH;
+    this.calls = new Float64Array((this.packetSlices ? 1 : batch) * CALL_FIELDS);
     this.packetReporter = this.packetSlices ? { add: (r, j, a, s, e, b) => this.packet(r, j, a, s, e, b) } : this.counters;
     this.chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
     this.run = opts.run ?? [];
@@ -359,6 +372,11 @@ export abstract class TimelineSink implements TraceSink {
   /** Most events held in the reorder buffer at once (memory check). */
   get peakBufferedEvents(): number {
     return this.buf.peak;
+  }
+
+  /** Counter windows held at most (memory check), and written so far. */
+  get counterWindows(): { peakHeld: number; written: number } {
+    return { peakHeld: this.sums.capacity, written: this.sums.base };
   }
 
   /** Events written so far: slice begins and ends, instants, counter samples. */
@@ -410,11 +428,11 @@ export abstract class TimelineSink implements TraceSink {
   }
 
   jobStart(jobIndex: number, startPs: number): void {
-    if (this.callOk(jobIndex)) this.queueCall(C_JOB_START, jobIndex, startPs, 0, 0, 0, 0, 0);
+    if (this.callOk(jobIndex)) this.queueCall(startPs, C_JOB_START, jobIndex, startPs, 0, 0, 0, 0, 0);
   }
 
   job(jobIndex: number, startPs: number, endPs: number): void {
-    if (this.callOk(jobIndex)) this.queueCall(C_JOB_END, jobIndex, startPs, endPs, 0, 0, 0, 0);
+    if (this.callOk(jobIndex)) this.queueCall(endPs, C_JOB_END, jobIndex, startPs, endPs, 0, 0, 0, 0);
   }
 
   tile(lane: Lane, jobIndex: number, tile: number, startPs: number, endPs: number, bytes: number): void {
@@ -422,8 +440,8 @@ export abstract class TimelineSink implements TraceSink {
     if (lane === 'load') {
       // Read now: the packets counted from here on belong to later loads.
       const top = this.counters.takeWorst(this.jobs[jobIndex].chiplet);
-      this.queueCall(C_LOAD, jobIndex, tile, startPs, endPs, bytes, top, this.counters.worstPs);
-    } else this.queueCall(lane === 'compute' ? C_COMPUTE : C_STORE, jobIndex, tile, startPs, endPs, bytes, 0, 0);
+      this.queueCall(endPs, C_LOAD, jobIndex, tile, startPs, endPs, bytes, top, this.counters.worstPs);
+    } else this.queueCall(endPs, lane === 'compute' ? C_COMPUTE : C_STORE, jobIndex, tile, startPs, endPs, bytes, 0, 0);
   }
 
   /** Before begin(), after a failure, or with a job index the run does not have (that fails the sink): ignore the call. */
@@ -434,9 +452,11 @@ export abstract class TimelineSink implements TraceSink {
     return false;
   }
 
-  private queueCall(code: number, a: number, b: number, c: number, d: number, e: number, f: number, g: number): void {
+  /** nowPs: the simulated time of the call (the simulator reports in time order). */
+  private queueCall(nowPs: number, code: number, a: number, b: number, c: number, d: number, e: number, f: number, g: number): void {
     const q = this.calls;
     const i = this.nCalls;
+    if (i === 0) this.queuedSincePs = nowPs;
     q[i] = code;
     q[i + 1] = a;
     q[i + 2] = b;
@@ -446,7 +466,7 @@ export abstract class TimelineSink implements TraceSink {
     q[i + 6] = f;
     q[i + 7] = g;
     this.nCalls = i + CALL_FIELDS;
-    if (this.nCalls === q.length) this.handleCalls();
+    if (this.nCalls === q.length || nowPs - this.queuedSincePs >= this.batchSpanPs) this.handleCalls();
   }
 
   /** Handles the queued calls in order (no packet is counted meanwhile: the fabric waits for the sink). */
@@ -729,6 +749,7 @@ export abstract class TimelineSink implements TraceSink {
     this.sums = new WindowSums(3 * nRes + 4 * n, widthPs);
     // Reorder buckets: 1/32 of a counter window, so each holds a few events to sort.
     this.buf.setBucketNs(Math.max(1, widthPs / 1000 / 32));
+    this.batchSpanPs = BATCH_WINDOWS * widthPs;
 
     this.flowsOut = jobs.map(() => []);
     this.flowsIn = jobs.map(() => []);

@@ -84,6 +84,11 @@ export class WindowSums {
     if (startPs > arrivePs) this.add(s + 2, arrivePs, startPs, startPs - arrivePs);
   }
 
+  /** Windows held now (the ring's size; it only grows). */
+  get capacity(): number {
+    return this.cap;
+  }
+
   /** The window-major array (replaced when the ring grows): window b's series s is rows[rowOf(b) + s]. */
   get rows(): Float64Array {
     return this.data;
