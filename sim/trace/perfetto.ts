@@ -213,24 +213,20 @@ export class PerfettoSink extends TimelineSink {
       resSid = this.resourceStringIid(queuedOn);
       if (an[4] === 0) an[4] = intern(this.argNames, this.newArgNames, 'queued_ns');
     }
-    const bytesSize = numberSize(bytes);
-    const gbpsSize = numberSize(gbps);
-    const queuedSize = queuedOn >= 0 ? numberSize(queuedNs) : 0;
-    if (!this.handLaid || this.first || this.newNames.length || this.newArgNames.length || this.newStrings.length || bytesSize < 0 || gbpsSize < 0 || queuedSize < 0) {
-      super.tileBegin(t, name, tsNs, endNs, nameKey, job, bytes, gbps, queuedOn, queuedNs);
-      return;
-    }
-    // Annotation sizes (name iid field + value field), then the TrackEvent's and the packet's.
-    const c0 = 1 + varintSize(an[0]) + 2 + varintSize(jobSid);
-    const c1 = 1 + varintSize(an[1]) + bytesSize;
-    const c2 = 1 + varintSize(an[2]) + gbpsSize;
-    let te = 2 + 1 + varintSize(t.uuid) + 1 + varintSize(iid) + 2 + c0 + 2 + c1 + 2 + c2; // each annotation: tag, size (< 128: one byte), c bytes
-    const c3 = queuedOn >= 0 ? 1 + varintSize(an[3]) + 2 + varintSize(resSid) : 0;
-    const c4 = queuedOn >= 0 ? 1 + varintSize(an[4]) + queuedSize : 0;
-    if (queuedOn >= 0) te += 2 + c3 + 2 + c4;
+    // Annotation sizes, then the TrackEvent's and the packet's (as plainEvent computes them).
+    const c0 = stringAnnotationSize(an[0], jobSid);
+    const c1 = numberAnnotationSize(an[1], bytes);
+    const c2 = numberAnnotationSize(an[2], gbps);
+    const c3 = queuedOn >= 0 ? stringAnnotationSize(an[3], resSid) : 0;
+    const c4 = queuedOn >= 0 ? numberAnnotationSize(an[4], queuedNs) : 0;
+    let te = 2 + 1 + varintSize(t.uuid) + 1 + varintSize(iid) + annotationBytes(c0) + annotationBytes(c1) + annotationBytes(c2);
+    if (queuedOn >= 0) te += annotationBytes(c3) + annotationBytes(c4);
     const body = 1 + varintSize(tsNs) + 4 + 1 + varintSize(te) + te;
     const w = this.w;
-    if (w.buf.length - w.pos < 1 + varintSize(body) + body || c0 >= 128 || c3 >= 128) {
+    if (
+      !this.handLaid || this.first || this.newNames.length || this.newArgNames.length || this.newStrings.length ||
+      c1 < 0 || c2 < 0 || c4 < 0 || w.buf.length - w.pos < 1 + varintSize(body) + body
+    ) {
       super.tileBegin(t, name, tsNs, endNs, nameKey, job, bytes, gbps, queuedOn, queuedNs);
       return;
     }
@@ -264,10 +260,10 @@ export class PerfettoSink extends TimelineSink {
     return id;
   }
 
-  /** DebugAnnotation { name_iid, int_value | double_value } of size c (< 128), as plainEvent lays it out. */
+  /** TrackEvent.debug_annotations field: DebugAnnotation { name_iid, int_value | double_value } of body size c (numberAnnotationSize). */
   private putNumberAnnotation(b: Uint8Array, p: number, c: number, nameIid: number, v: number): number {
     b[p++] = E_ANNOTATION;
-    b[p++] = c;
+    p = putVarint(b, p, c);
     b[p++] = A_NAME_IID;
     p = putVarint(b, p, nameIid);
     if (Number.isSafeInteger(v)) {
@@ -296,14 +292,10 @@ export class PerfettoSink extends TimelineSink {
     const sizes = this.annSizes;
     for (let i = 0; i < n; i += 2) {
       const v = args![i + 1];
-      let c = 1 + varintSize(aiids![i]);
-      if (typeof v === 'string') c += 2 + varintSize(aiids![i + 1]);
-      else if (Number.isSafeInteger(v)) {
-        if (v < 0) return false;
-        c += 1 + varintSize(v);
-      } else c += 9;
+      const c = typeof v === 'string' ? stringAnnotationSize(aiids![i], aiids![i + 1]) : numberAnnotationSize(aiids![i], v);
+      if (c < 0) return false;
       sizes[i] = c;
-      te += 1 + varintSize(c) + c;
+      te += annotationBytes(c);
     }
     const body = 1 + varintSize(tsNs) + 4 + 1 + varintSize(te) + te;
     const total = 1 + varintSize(body) + body;
@@ -316,21 +308,7 @@ export class PerfettoSink extends TimelineSink {
     p = putVarint(b, p, nameIid);
     for (let i = 0; i < n; i += 2) {
       const v = args![i + 1];
-      b[p++] = E_ANNOTATION;
-      p = putVarint(b, p, sizes[i]);
-      b[p++] = A_NAME_IID;
-      p = putVarint(b, p, aiids![i]);
-      if (typeof v === 'string') {
-        b[p++] = (A_STRING_IID & 0x7f) | 0x80; // tag 136 as a two-byte varint
-        b[p++] = A_STRING_IID >> 7;
-        p = putVarint(b, p, aiids![i + 1]);
-      } else if (Number.isSafeInteger(v)) {
-        b[p++] = A_INT;
-        p = putVarint(b, p, v);
-      } else {
-        b[p++] = A_DOUBLE;
-        p = this.putDouble(b, p, v);
-      }
+      p = typeof v === 'string' ? putStringAnnotation(b, p, sizes[i], aiids![i], aiids![i + 1]) : this.putNumberAnnotation(b, p, sizes[i], aiids![i], v);
     }
     w.pos = p;
     if (p >= this.chunkBytes) this.flush();
@@ -515,16 +493,29 @@ export class PerfettoSink extends TimelineSink {
   }
 }
 
-/** Bytes of a number's value field in a DebugAnnotation: int_value (a varint) or double_value; -1 for a negative integer (left to the Writer). */
-function numberSize(v: number): number {
-  if (Number.isSafeInteger(v)) return v < 0 ? -1 : 1 + varintSize(v);
-  return 9;
+/** Bytes of a TrackEvent.debug_annotations field whose DebugAnnotation body has c bytes (tag, length, body). */
+function annotationBytes(c: number): number {
+  return 1 + varintSize(c) + c;
 }
 
-/** DebugAnnotation { name_iid, string_value_iid } of size c (< 128), as plainEvent lays it out. */
+/** Body bytes of DebugAnnotation { name_iid, string_value_iid } (field 17: a two-byte tag). */
+function stringAnnotationSize(nameIid: number, sid: number): number {
+  return 1 + varintSize(nameIid) + 2 + varintSize(sid);
+}
+
+/**
+ * Body bytes of DebugAnnotation { name_iid, int_value (a non-negative safe integer, as a varint)
+ * or double_value (fixed64) }; -1 for a negative integer (its int64 varint is left to the Writer).
+ */
+function numberAnnotationSize(nameIid: number, v: number): number {
+  if (!Number.isSafeInteger(v)) return 1 + varintSize(nameIid) + 9;
+  return v < 0 ? -1 : 1 + varintSize(nameIid) + 1 + varintSize(v);
+}
+
+/** TrackEvent.debug_annotations field: DebugAnnotation { name_iid, string_value_iid } of body size c (stringAnnotationSize). */
 function putStringAnnotation(b: Uint8Array, p: number, c: number, nameIid: number, sid: number): number {
   b[p++] = E_ANNOTATION;
-  b[p++] = c;
+  p = putVarint(b, p, c);
   b[p++] = A_NAME_IID;
   p = putVarint(b, p, nameIid);
   b[p++] = (A_STRING_IID & 0x7f) | 0x80; // tag 136 as a two-byte varint
