@@ -16,6 +16,7 @@ import { estimateProgram } from '../../sim/cost/estimate';
 import { TeeSink } from '../../sim/trace/sink';
 import { PerfettoSink, PERFETTO_SUBSET_PROTO } from '../../sim/trace/perfetto';
 import { ChromeJsonSink } from '../../sim/trace/chrome';
+import { ThreadTrack } from '../../sim/trace/timeline';
 import { RecordingSink, tinyProgram } from './fixture';
 
 // CI keeps shared/ beside the clone; PERFETTO_PROTO can point elsewhere (e.g. from a nested worktree).
@@ -559,6 +560,37 @@ d('PerfettoSink', () => {
     const b = await run({});
     expect(a.buf.length).toBeGreaterThan(1000);
     expect(Buffer.compare(a.buf, b.buf)).toBe(0);
+  });
+
+  test('a hand-laid tile slice is byte for byte what the Writer calls produce, odd numbers included', async () => {
+    // Numbers at varint boundaries, beyond 2^32 and 2^53, negative (the Writer's int64), fractional,
+    // NaN and infinities; queued and not; names new and already interned.
+    class Probe extends PerfettoSink {
+      emit(t: ThreadTrack, name: string, tsNs: number, key: number, job: number, bytes: number, gbps: number, q: number, qNs: number): void {
+        this.tileBegin(t, name, tsNs, tsNs + 5, key, job, bytes, gbps, q, qNs);
+      }
+    }
+    class WriterProbe extends Probe {
+      protected override readonly handLaid = false;
+    }
+    const odd = [0, 1, 127, 128, 16383, 16384, 2 ** 31, 2 ** 32, 2 ** 53 - 1, 2 ** 53, 2 ** 60, -1, -(2 ** 31), 1.5, 0.1, NaN, Infinity, -Infinity, 5e-324];
+    const prog = tinyProgram();
+    const nRes = prog.topology.resources.length;
+    const files = [path.join(dir, 'tile-fast.pftrace'), path.join(dir, 'tile-writer.pftrace')];
+    for (const [i, file] of files.entries()) {
+      const sink = i === 0 ? new Probe(file) : new WriterProbe(file);
+      sink.begin({ pkg: prog.pkg, topology: prog.topology, jobs: prog.jobs });
+      for (let k = 0; k < 3000; k++) {
+        const t = { uuid: 1000 + (k % 7) } as ThreadTrack; // only the uuid is encoded
+        const v = (m: number) => odd[(k * m) % odd.length];
+        const q = k % 3 === 0 ? -1 : k % nRes;
+        sink.emit(t, `tile ${k % 50}`, k % 11 === 0 ? 2 ** 33 + k : 1000 * k, 100 + (k % 50), k % prog.jobs.length, v(7), v(11), q, v(13));
+      }
+      await sink.end(1000);
+    }
+    const [a, b] = files.map((f) => fs.readFileSync(f));
+    expect(a.length).toBeGreaterThan(50_000);
+    expect(Buffer.compare(a, b)).toBe(0);
   });
 
   test('hand-laid packets are byte for byte what the Writer calls produce', async () => {
