@@ -840,7 +840,7 @@ export abstract class TimelineSink implements TraceSink {
   private slice(
     t: ThreadTrack, depth: number, name: string, startPs: number, endPs: number, args: Args | null,
     flowsOut: readonly number[] = NONE, flowsIn: readonly number[] = NONE, parentEndNs = -1, nameKey = -1,
-  ): void {
+  ): Out {
     const s = Math.floor(startPs / 1000);
     const e = Math.floor(endPs / 1000);
     const zero = e <= s;
@@ -853,26 +853,18 @@ export abstract class TimelineSink implements TraceSink {
     b.flowsIn = flowsIn;
     this.buf.push(b);
     if (!zero) this.buf.push(this.ev(Ev.END, t, e, endRank(depth)));
+    return b;
   }
 
   /** A load or store slice "tile N" on a lane of g (a slice() whose arguments stay numbers: Out.tileJob). */
   private tileSlice(g: LaneGroup, tile: number, startPs: number, endPs: number, job: number, bytes: number, queuedOn: number, queuedNs: number): void {
-    const name = this.tileName(tile);
-    const t = this.laneTrack(g, g.take(startPs, endPs));
-    const s = Math.floor(startPs / 1000);
-    const e = Math.floor(endPs / 1000);
-    const zero = e <= s;
-    const b = this.ev(zero ? Ev.PAIR : Ev.BEGIN, t, s, zero ? pairRank(0) : beginRank(0));
-    b.name = name;
-    b.nameKey = this.tileKeys[tile];
-    b.endNs = zero ? s : e;
+    // The begin event waits in the reorder buffer until written: its tile fields can be set after the push.
+    const b = this.laneSlice(g, this.tileName(tile), startPs, endPs, null, this.tileKeys[tile]);
     b.tileJob = job;
     b.bytes = bytes;
     b.gbps = gbps(bytes, startPs, endPs);
     b.queuedOn = queuedOn;
     b.queuedNs = queuedNs;
-    this.buf.push(b);
-    if (!zero) this.buf.push(this.ev(Ev.END, t, e, endRank(0)));
   }
 
   private point(kind: Ev.INSTANT, t: ThreadTrack, name: string, tsPs: number, args: Args | null): void {
@@ -1119,9 +1111,9 @@ export abstract class TimelineSink implements TraceSink {
     return s;
   }
 
-  private laneSlice(g: LaneGroup, name: string, startPs: number, endPs: number, args: Args, nameKey = -1): void {
+  private laneSlice(g: LaneGroup, name: string, startPs: number, endPs: number, args: Args | null, nameKey = -1): Out {
     const t = this.laneTrack(g, g.take(startPs, endPs));
-    this.slice(t, 0, name, startPs, endPs, args, NONE, NONE, -1, nameKey);
+    return this.slice(t, 0, name, startPs, endPs, args, NONE, NONE, -1, nameKey);
   }
 
   /** A tile slot freed at `freePs`: its occupancy since the load ended (tileBytes while held). */
