@@ -91,7 +91,8 @@ function summary(p: LayerPlan): MappingSummary {
   };
 }
 
-function parseLayerArg(arg: string): Layer {
+/** A `--layer` argument: inline JSON (workload layer syntax) or file.json#layerName. */
+export function parseLayerArg(arg: string): Layer {
   const hash = arg.lastIndexOf('#');
   if (!arg.trim().startsWith('{') && hash > 0) {
     const file = arg.slice(0, hash);

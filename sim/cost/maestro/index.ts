@@ -87,16 +87,29 @@ type Spec = (Directive | { cluster: number })[];
 const T = (v: string, size: number, ofs: number): Directive => ({ kind: 'T', v, size, ofs });
 const S = (v: string, size: number, ofs: number): Directive => ({ kind: 'S', v, size, ofs });
 
-/** The template's directives for a filter of R x S. */
-export function templateDirectives(template: MaestroTemplate, r: number, s: number): Spec {
+/**
+ * The template's directives for a problem. A template tile wider than the layer shrinks to the
+ * layer: yxp_os's window of S + 7 input columns becomes X when the input is narrower (MAESTRO
+ * itself returns negative output access counts for the wider tile, e.g. ResNet-50 layer4 3x3
+ * on a 9-column padded input). A depthwise layer (DSCONV) has no K: MAESTRO rejects directives
+ * on it, so its bundled mappings drop them -- yxp_os keeps its row and column split without K
+ * (data/mapping/MobileNetV2_yxp_os.m), while kcp_ws and rs use the frontend's depthwise
+ * dataflow, channels C across all PEs in one level (tools/frontend/dataflow/dpt.m, as in
+ * MobileNetV2_kcp_ws.m and mnasnet_rs.m).
+ */
+export function templateDirectives(template: MaestroTemplate, problem: MaestroProblem): Spec {
+  const { R: r, S: s, X: x } = problem.dims;
+  if (problem.type === 'DSCONV' && template !== 'shidiannao') return [S('C', 1, 1), T('Y', r, 1), T('X', s, 1), T('R', r, r), T('S', s, s)];
   switch (template) {
     case 'nvdla':
       return [S('K', 1, 1), T('C', 64, 64), T('R', r, r), T('S', s, s), T('Y', r, 1), T('X', s, 1), { cluster: NVDLA_CLUSTER_PES },
         S('C', 1, 1), T('Y', r, 1), T('X', s, 1), T('R', r, r), T('S', s, s)];
-    case 'shidiannao':
+    case 'shidiannao': {
       // X: a window of 8 output columns (S + 7 input columns) per step, one column per PE.
-      return [T('K', 1, 1), T('C', 1, 1), S('Y', r, 1), T('X', s + SHIDIANNAO_CLUSTER_PES - 1, SHIDIANNAO_CLUSTER_PES), { cluster: SHIDIANNAO_CLUSTER_PES },
-        S('X', s, 1), T('R', r, r), T('S', s, s)];
+      const spec: Spec = [T('K', 1, 1), T('C', 1, 1), S('Y', r, 1), T('X', Math.min(s + SHIDIANNAO_CLUSTER_PES - 1, x), SHIDIANNAO_CLUSTER_PES),
+        { cluster: SHIDIANNAO_CLUSTER_PES }, S('X', s, 1), T('R', r, r), T('S', s, s)];
+      return problem.type === 'DSCONV' ? spec.filter((d) => 'cluster' in d || d.v !== 'K') : spec;
+    }
     case 'eyeriss':
       return [S("Y'", 1, 1), T("X'", 1, 1), T('C', 1, 1), T('K', EYERISS_K_TILE, EYERISS_K_TILE), T('R', r, r), T('S', s, s), { cluster: r },
         S('Y', 1, 1), S('R', 1, 1), T('S', s, s)];
@@ -153,8 +166,7 @@ export function maestroCost(op: LayerOp, shape: LayerShape, samples: number, tem
   };
   let maestroMacs = 0;
   for (const { problem, repeat } of pieces) {
-    const d = problem.dims;
-    const spec = templateDirectives(template, d.R, d.S);
+    const spec = templateDirectives(template, problem);
     res.directives = directivesText(spec);
     const rep: LevelReport = analyse(problem, spec, hw.pes, { bwElemsPerCycle: hw.nocBwElemsPerCycle, hopLatencyCycles: hw.nocHopLatencyCycles, offchipBwElemsPerCycle: hw.offchipBwElemsPerCycle });
     const runs = repeat * samples;
