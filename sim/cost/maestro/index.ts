@@ -22,7 +22,7 @@
  * DSCONVs); a grouped conv runs its groups one after another; `samples` run one after another
  * (weights are written to L2 once). A template tile wider than the layer shrinks to it.
  */
-import { ChipletKind, LayerOp, LayerShape } from '../../input/types';
+import { ChipletKind, DramSpec, LayerOp, LayerShape } from '../../input/types';
 import { analyse, Directive, MaestroProblem, LevelReport } from './analysis';
 
 export type MaestroTemplate = 'nvdla' | 'shidiannao' | 'eyeriss';
@@ -77,6 +77,33 @@ export interface MaestroResult {
   nocElems: number;
   /** PEs the template uses per step at most (clusters x cluster size). */
   pesUsed: number;
+}
+
+/**
+ * The hardware a template runs on, from a package's chiplet kind and DRAM, as `cost` and the
+ * schedulers default it. The SCAR paper gives none of these numbers:
+ *  - pes: the kind's peRows x peCols;
+ *  - NoC: one element per PE per cycle (a distribution network that can refill every PE each
+ *    cycle; MAESTRO's own default is unlimited). On the fixture's 32 layers this costs 0-0.2 %
+ *    against unlimited at 4096 PEs; at 256 PEs nvdla is 13 % slower on average (46 % at
+ *    most: its 64-PE clusters take 18 elements per PE per step), the others <= 3 %. An
+ *    edge-fed array (rows + cols per cycle) would be 1.7-3x slower on average (README,
+ *    "Per-layer templates vs MAESTRO");
+ *  - off-chip: one DRAM channel's bandwidth in elements per kind cycle,
+ *    floor(GB/s x 1000 / MHz / elementBytes) (64 GB/s at 500 MHz, int8: 128);
+ *  - hop latency: 1 cycle (MAESTRO's hardware-file default);
+ *  - L2: the kind's buffer (reported, not enforced: MAESTRO does not tile by it).
+ */
+export function maestroHwOf(kind: ChipletKind, dram: DramSpec, elementBytes: number, over: Partial<MaestroHw> = {}): MaestroHw {
+  const pes = over.pes ?? kind.peRows * kind.peCols;
+  return {
+    pes,
+    nocBwElemsPerCycle: over.nocBwElemsPerCycle ?? pes,
+    offchipBwElemsPerCycle: over.offchipBwElemsPerCycle ?? Math.max(1, Math.floor((dram.channelBandwidthGBps * 1000) / kind.clockMHz / elementBytes)),
+    nocHopLatencyCycles: over.nocHopLatencyCycles ?? DEFAULT_HOP_LATENCY_CYCLES,
+    l2Bytes: over.l2Bytes ?? kind.bufferBytes,
+    elementBytes,
+  };
 }
 
 export function maestroSupports(op: LayerOp): boolean {
