@@ -84,11 +84,11 @@ export interface MaestroResult {
  * schedulers default it. The SCAR paper gives none of these numbers:
  *  - pes: the kind's peRows x peCols;
  *  - NoC: one element per PE per cycle (a distribution network that can refill every PE each
- *    cycle; MAESTRO's own default is unlimited). On the fixture's 32 layers this costs 0-0.2 %
- *    against unlimited at 4096 PEs; at 256 PEs nvdla is 13 % slower on average (46 % at
- *    most: its 64-PE clusters take 18 elements per PE per step), the others <= 3 %. An
- *    edge-fed array (rows + cols per cycle) would be 1.7-3x slower on average (README,
- *    "Per-layer templates vs MAESTRO");
+ *    cycle; MAESTRO's own default is unlimited). On the fixture's 32 layers with the off-chip
+ *    link unlimited this costs 0-0.2 % against an unlimited NoC at 4096 PEs; at 256 PEs nvdla
+ *    is 13 % slower on average (46 % at most: a 64-PE cluster takes 18 elements per PE per
+ *    step), the others <= 3 %. An edge-fed array (rows + cols per cycle) would be 1.7-3x
+ *    slower on average (README, "Per-layer templates vs MAESTRO");
  *  - off-chip: one DRAM channel's bandwidth in elements per kind cycle,
  *    floor(GB/s x 1000 / MHz / elementBytes) (64 GB/s at 500 MHz, int8: 128);
  *  - hop latency: 1 cycle (MAESTRO's hardware-file default);
