@@ -138,13 +138,14 @@ export class Fabric implements EventTarget {
   /**
    * Starts moving `bytes` along `path` now; `done.onTransferDone(token)` follows delivery.
    * `write`: the bytes go to DRAM (a store), else they come from it or from a chiplet.
+   * `addr`: DRAM byte address of the first byte, or -1 to let the DRAM model allocate one.
    */
-  send(path: readonly number[], bytes: number, done: TransferDone, token: number, job: number, write = false): void {
+  send(path: readonly number[], bytes: number, done: TransferDone, token: number, job: number, write = false, addr = -1): void {
     const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, startPs: 0, waits: new Float64Array(8), waitSum: 0, served: false, inFlight: 0, done: null, token: 0, job: 0 };
     x.path = path;
     x.bytes = bytes;
     x.write = write;
-    x.addr = -1;
+    x.addr = addr;
     x.serial = this.serial++;
     x.startPs = this.engine.nowPs;
     if (x.waits.length < path.length) x.waits = new Float64Array(path.length);
