@@ -22,8 +22,10 @@ import { BankedDramSpec } from '../input/types';
 export interface DramModel {
   /** The simulated energy with this model's DRAM energy in place of the pJ/bit one. */
   energy(base: Energy, makespanPs: number): Energy;
-  /** Counters for reports (row hits, activates, ...). */
+  /** Counters for reports (row hits, activates, ...), summed over the channels. */
   stats(): Record<string, number>;
+  /** The same counters per channel, in package order. */
+  channelStats(): Record<string, number>[];
 }
 
 type Factory = (pkg: Package, engine: Engine, fabric: Fabric, topo: Topology) => DramModel | null;
@@ -55,6 +57,7 @@ function bankedModel(Ctor: ChannelCtor): Factory {
         for (const c of channels) for (const [k, v] of Object.entries(c.stats) as [string, number][]) out[k] = k.endsWith('Max') ? Math.max(out[k] ?? 0, v) : (out[k] ?? 0) + v;
         return out;
       },
+      channelStats: () => channels.map((c) => ({ ...c.stats })),
     };
   };
 }
