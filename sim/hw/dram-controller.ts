@@ -13,9 +13,10 @@
  * Scheduling, one command at a time on the command bus (tCK apart; HBM2 has separate row and
  * column command buses, JESD235, so a row and a column command may share a clock):
  *   mode     the controller serves reads, or drains writes: it switches to writes when the
- *            write queue holds more than writeHighWatermark x depth or no read is waiting, and
- *            back to reads when it holds fewer than writeLowWatermark x depth and a read waits
- *            (the watermark rule of Ramulator 2's GenericDRAMController)
+ *            write queue holds writeHighWatermark x depth bursts or more, or no read is waiting,
+ *            and back to reads when it holds writeLowWatermark x depth or fewer and a read waits
+ *            (Ramulator 2's GenericDRAMController rule; the default watermarks, full and empty,
+ *            are DRAMsim3's: it drains when its write buffer is full, until it is empty)
  *   FR-FCFS  over every burst queued in the current mode's queue, whatever stream it came from:
  *            the oldest burst whose column command (a row hit) can issue now; else the oldest
  *            burst whose ACT or PRE can issue now; a bank's open row is not closed while a burst
@@ -114,8 +115,9 @@ export class ControllerChannel implements ChannelServer, EventTarget {
   private readonly colOkPs: Float64Array;
   private readonly preOkPs: Float64Array;
   private readonly fresh: Uint8Array;
-  /** Per bank: a burst queued in the current mode hits its open row (rebuilt each decision). */
-  private readonly hitPending: Uint8Array;
+  /** Per bank: queued reads / writes that hit its open row (kept up to date, not rescanned). */
+  private readonly readHits: Int32Array;
+  private readonly writeHits: Int32Array;
   /** Last ACT per bank group and the last four ACTs (tFAW), ps. */
   private readonly lastActBgPs: Float64Array;
   private readonly fawPs = new Float64Array(4).fill(-Infinity);
@@ -132,6 +134,7 @@ export class ControllerChannel implements ChannelServer, EventTarget {
   private colCmdFreePs = 0;
   private nextRefreshPs: number;
   private writeMode = false;
+  private forcedDrain = false;
   private readonly readQ: BurstQueue;
   private readonly writeQ: BurstQueue;
   private readonly highWrites: number;
@@ -171,7 +174,8 @@ export class ControllerChannel implements ChannelServer, EventTarget {
     this.colOkPs = new Float64Array(this.nBanks);
     this.preOkPs = new Float64Array(this.nBanks);
     this.fresh = new Uint8Array(this.nBanks);
-    this.hitPending = new Uint8Array(this.nBanks);
+    this.readHits = new Int32Array(this.nBanks);
+    this.writeHits = new Int32Array(this.nBanks);
     this.lastActBgPs = new Float64Array(s.bankGroups).fill(-Infinity);
     this.nextRefreshPs = this.t.refi;
     this.readQ = new BurstQueue(s.readQueueDepth);
@@ -215,6 +219,7 @@ export class ControllerChannel implements ChannelServer, EventTarget {
         const b = this.burstPool.pop() ?? { req: null, bank: 0, bg: 0, row: 0 };
         b.req = r;
         this.locate(r.addr + r.admitted * bb, b);
+        if (this.openRow[b.bank] === b.row) (r.write ? this.writeHits : this.readHits)[b.bank]++;
         q.items.push(b);
         r.admitted++;
         changed = true;
@@ -268,15 +273,23 @@ export class ControllerChannel implements ChannelServer, EventTarget {
     }
   }
 
-  /** Issues every command that can issue now, then sleeps until the next one can. */
+  /**
+   * Issues every command that can issue now, then sleeps until the next one can. When that is
+   * before the engine's next event, nothing can arrive in between, so the controller moves its
+   * own clock there instead of scheduling a wake-up (same commands, one event less per burst).
+   */
   private run(now: number): void {
     for (;;) {
       if (this.readQ.length + this.writeQ.length === 0) return;
       if (now >= this.nextRefreshPs) this.refresh(now);
       const next = this.step(now);
       if (next > now) {
-        this.wake(Math.min(next, this.nextRefreshPs));
-        return;
+        const t = Math.min(next, this.nextRefreshPs);
+        if (t === Infinity || t >= this.engine.nextEventPs) {
+          this.wake(t);
+          return;
+        }
+        now = t;
       }
     }
   }
@@ -296,6 +309,8 @@ export class ControllerChannel implements ChannelServer, EventTarget {
       if (open) start += T.rp;
       const end = start + T.rfc;
       this.openRow.fill(-1);
+      this.readHits.fill(0);
+      this.writeHits.fill(0);
       this.actOkPs.fill(end);
       this.rowCmdFreePs = start + T.ck;
       if (end > now) this.stats.refreshStalls++;
@@ -308,23 +323,23 @@ export class ControllerChannel implements ChannelServer, EventTarget {
    * time a command could issue (Infinity when none can without a new arrival).
    */
   private step(now: number): number {
-    // Mode (Ramulator 2's watermark rule).
+    // Mode (the watermark rule in the header).
     const nr = this.readQ.length;
     const nw = this.writeQ.length;
     if (this.writeMode) {
-      if (nw === 0 || (nw < this.lowWrites && nr > 0)) this.writeMode = false;
-    } else if (nw > 0 && (nw > this.highWrites || nr === 0)) this.writeMode = true;
+      // A drain forced by the high watermark runs down to the low one; writes served only
+      // because no read waited stop at the first read.
+      if (nw === 0 || (nr > 0 && (!this.forcedDrain || nw <= this.lowWrites))) this.writeMode = false;
+    } else if (nw > 0 && (nw >= this.highWrites || nr === 0)) {
+      this.writeMode = true;
+      this.forcedDrain = nw >= this.highWrites;
+    }
     const q = this.writeMode ? this.writeQ : this.readQ;
+    const hits = this.writeMode ? this.writeHits : this.readHits;
     const items = q.items;
     const T = this.t;
-    this.hitPending.fill(0);
-    for (let i = 0; i < items.length; i++) {
-      const b = items[i];
-      if (this.openRow[b.bank] === b.row) this.hitPending[b.bank] = 1;
-    }
     const write = this.writeMode;
     const lat = write ? T.cwl : T.cl;
-    let bestCol = -1;
     let bestRow = -1;
     let bestRowCmd = CMD_NONE;
     let earliest = Infinity;
@@ -337,32 +352,50 @@ export class ControllerChannel implements ChannelServer, EventTarget {
       const open = this.openRow[bank];
       let t: number;
       if (open === b.row) {
-        if (bestCol >= 0) continue;
         t = Math.max(colBase, this.colOkPs[bank], this.lastColPs + (b.bg === this.lastColBg ? T.ccdL : T.ccdS));
         if (!write) t = Math.max(t, this.lastWriteEndPs + (b.bg === this.lastWriteBg ? T.wtrL : T.wtrS));
-        if (t <= now) bestCol = i;
+        if (t <= now) {
+          // The oldest ready row hit wins whatever comes after it: issue without scanning on.
+          this.issueColumn(q, i, now);
+          return now;
+        }
       } else {
         if (bestRow >= 0) continue;
         if (open < 0) {
           t = Math.max(this.rowCmdFreePs, this.actOkPs[bank], this.lastActBgPs[b.bg] + T.rrdL, this.lastActPs + T.rrdS, this.fawPs[this.fawHead] + T.faw);
           if (t <= now) (bestRow = i), (bestRowCmd = CMD_ACT);
         } else {
-          if (this.hitPending[bank]) continue;
+          if (hits[bank] > 0) continue;
           t = Math.max(this.rowCmdFreePs, this.preOkPs[bank]);
           if (t <= now) (bestRow = i), (bestRowCmd = CMD_PRE);
         }
       }
       if (t < earliest) earliest = t;
     }
-    if (bestCol >= 0) {
-      this.issueColumn(q, bestCol, now);
-      return now;
-    }
     if (bestRow >= 0) {
       const b = items[bestRow];
       if (bestRowCmd === CMD_ACT) this.activate(b, now);
       else this.precharge(b.bank, now);
       return now;
+    }
+    // Nothing of this mode can go now: open rows for the other queue's oldest bursts meanwhile
+    // (row commands only, never a row either queue still hits), so a mode switch finds them open.
+    const other = (write ? this.readQ : this.writeQ).items;
+    for (let i = 0; i < other.length; i++) {
+      const b = other[i];
+      const bank = b.bank;
+      const open = this.openRow[bank];
+      if (open === b.row) continue;
+      let t: number;
+      if (open < 0) t = Math.max(this.rowCmdFreePs, this.actOkPs[bank], this.lastActBgPs[b.bg] + T.rrdL, this.lastActPs + T.rrdS, this.fawPs[this.fawHead] + T.faw);
+      else if (this.readHits[bank] + this.writeHits[bank] > 0) continue;
+      else t = Math.max(this.rowCmdFreePs, this.preOkPs[bank]);
+      if (t <= now) {
+        if (open < 0) this.activate(b, now);
+        else this.precharge(bank, now);
+        return now;
+      }
+      if (t < earliest) earliest = t;
     }
     return earliest;
   }
@@ -375,6 +408,8 @@ export class ControllerChannel implements ChannelServer, EventTarget {
     this.preOkPs[bank] = Math.max(this.preOkPs[bank], now + T.ras);
     this.actOkPs[bank] = now + T.rc;
     this.fresh[bank] = 1;
+    this.readHits[bank] = this.countHits(this.readQ, bank, b.row);
+    this.writeHits[bank] = this.countHits(this.writeQ, bank, b.row);
     this.lastActBgPs[b.bg] = now;
     this.lastActPs = now;
     this.fawPs[this.fawHead] = now;
@@ -386,8 +421,17 @@ export class ControllerChannel implements ChannelServer, EventTarget {
     if (r.startPs < 0) r.startPs = now;
   }
 
+  /** Bursts of queue q on the given bank and row. */
+  private countHits(q: BurstQueue, bank: number, row: number): number {
+    let n = 0;
+    for (const b of q.items) if (b.bank === bank && b.row === row) n++;
+    return n;
+  }
+
   private precharge(bank: number, now: number): void {
     this.openRow[bank] = -1;
+    this.readHits[bank] = 0;
+    this.writeHits[bank] = 0;
     this.actOkPs[bank] = Math.max(this.actOkPs[bank], now + this.t.rp);
     this.rowCmdFreePs = now + this.t.ck;
     if (!this.spec.dualCommandBus) this.colCmdFreePs = this.rowCmdFreePs;
@@ -411,6 +455,7 @@ export class ControllerChannel implements ChannelServer, EventTarget {
       this.fresh[bank] = 0;
       st.rowMisses++;
     } else st.rowHits++;
+    (write ? this.writeHits : this.readHits)[bank]--;
     if (write) {
       this.lastWriteEndPs = dataEnd;
       this.lastWriteBg = b.bg;
