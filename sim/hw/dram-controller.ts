@@ -118,6 +118,13 @@ export class ControllerChannel implements ChannelServer, EventTarget {
   /** Per bank: queued reads / writes that hit its open row (kept up to date, not rescanned). */
   private readonly readHits: Int32Array;
   private readonly writeHits: Int32Array;
+  /**
+   * Per bank, the last scan that timed a row hit / a row command there: every hit of a bank can
+   * go at the same time, and so can its row command, so a scan times each once (oldest first).
+   */
+  private readonly hitScan: Int32Array;
+  private readonly rowScan: Int32Array;
+  private scan = 0;
   /** Last ACT per bank group and the last four ACTs (tFAW), ps. */
   private readonly lastActBgPs: Float64Array;
   private readonly fawPs = new Float64Array(4).fill(-Infinity);
@@ -176,6 +183,8 @@ export class ControllerChannel implements ChannelServer, EventTarget {
     this.fresh = new Uint8Array(this.nBanks);
     this.readHits = new Int32Array(this.nBanks);
     this.writeHits = new Int32Array(this.nBanks);
+    this.hitScan = new Int32Array(this.nBanks);
+    this.rowScan = new Int32Array(this.nBanks);
     this.lastActBgPs = new Float64Array(s.bankGroups).fill(-Infinity);
     this.nextRefreshPs = this.t.refi;
     this.readQ = new BurstQueue(s.readQueueDepth);
@@ -346,12 +355,15 @@ export class ControllerChannel implements ChannelServer, EventTarget {
     // Column-command lower bound shared by every burst (bus, turnarounds), and per bank group.
     let colBase = Math.max(this.colCmdFreePs, this.busFreePs - lat);
     if (write) colBase = Math.max(colBase, this.lastReadColPs + T.rtw);
+    const scan = ++this.scan;
     for (let i = 0; i < items.length; i++) {
       const b = items[i];
       const bank = b.bank;
       const open = this.openRow[bank];
       let t: number;
       if (open === b.row) {
+        if (this.hitScan[bank] === scan) continue;
+        this.hitScan[bank] = scan;
         t = Math.max(colBase, this.colOkPs[bank], this.lastColPs + (b.bg === this.lastColBg ? T.ccdL : T.ccdS));
         if (!write) t = Math.max(t, this.lastWriteEndPs + (b.bg === this.lastWriteBg ? T.wtrL : T.wtrS));
         if (t <= now) {
@@ -360,7 +372,8 @@ export class ControllerChannel implements ChannelServer, EventTarget {
           return now;
         }
       } else {
-        if (bestRow >= 0) continue;
+        if (bestRow >= 0 || this.rowScan[bank] === scan) continue;
+        this.rowScan[bank] = scan;
         if (open < 0) {
           t = Math.max(this.rowCmdFreePs, this.actOkPs[bank], this.lastActBgPs[b.bg] + T.rrdL, this.lastActPs + T.rrdS, this.fawPs[this.fawHead] + T.faw);
           if (t <= now) (bestRow = i), (bestRowCmd = CMD_ACT);
@@ -385,7 +398,8 @@ export class ControllerChannel implements ChannelServer, EventTarget {
       const b = other[i];
       const bank = b.bank;
       const open = this.openRow[bank];
-      if (open === b.row) continue;
+      if (open === b.row || this.rowScan[bank] === scan) continue;
+      this.rowScan[bank] = scan;
       let t: number;
       if (open < 0) t = Math.max(this.rowCmdFreePs, this.actOkPs[bank], this.lastActBgPs[b.bg] + T.rrdL, this.lastActPs + T.rrdS, this.fawPs[this.fawHead] + T.faw);
       else if (this.readHits[bank] + this.writeHits[bank] > 0) continue;
@@ -439,8 +453,11 @@ export class ControllerChannel implements ChannelServer, EventTarget {
 
   private issueColumn(q: BurstQueue, i: number, now: number): void {
     const T = this.t;
-    const b = q.items[i];
-    q.items.splice(i, 1);
+    const items = q.items;
+    const b = items[i];
+    // Remove in place, keeping arrival order (splice would allocate its result array).
+    for (let k = i + 1; k < items.length; k++) items[k - 1] = items[k];
+    items.pop();
     const r = b.req!;
     const bank = b.bank;
     const write = r.write;
