@@ -158,8 +158,6 @@ export class ControllerChannel implements ChannelServer, EventTarget {
   readonly stats: BankedStats & { readQueueMax: number; writeQueueMax: number } = {
     rowHits: 0, rowMisses: 0, activates: 0, readBursts: 0, writeBursts: 0, refreshStalls: 0, readQueueMax: 0, writeQueueMax: 0,
   };
-  /** Called with (nowPs, read queue length, write queue length) when either changes (traces). */
-  onQueueDepth: ((nowPs: number, reads: number, writes: number) => void) | null = null;
 
   constructor(
     readonly spec: BankedDramSpec,
@@ -241,14 +239,14 @@ export class ControllerChannel implements ChannelServer, EventTarget {
       this.admitQ = this.admitQ.slice(this.admitHead);
       this.admitHead = 0;
     }
-    if (changed) this.queueChanged(nowPs);
+    if (changed) this.queueChanged();
   }
 
-  private queueChanged(nowPs: number): void {
+  /** Keeps the queue-depth high-water marks (reported with the model's counters). */
+  private queueChanged(): void {
     const st = this.stats;
     if (this.readQ.length > st.readQueueMax) st.readQueueMax = this.readQ.length;
     if (this.writeQ.length > st.writeQueueMax) st.writeQueueMax = this.writeQ.length;
-    this.onQueueDepth?.(nowPs, this.readQ.length, this.writeQ.length);
   }
 
   /** Bank group, bank (bank group major) and row of the burst at byte address `addr`. */
@@ -488,7 +486,7 @@ export class ControllerChannel implements ChannelServer, EventTarget {
     if (r.startPs < 0) r.startPs = now;
     if (dataEnd > r.endPs) r.endPs = dataEnd;
     if (--r.left === 0) this.engine.at(r.endPs, this, DONE, r);
-    this.queueChanged(now);
+    this.queueChanged();
     if (this.admitHead < this.admitQ.length) this.admit(now);
   }
 
