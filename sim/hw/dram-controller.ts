@@ -12,16 +12,19 @@
  *
  * Scheduling, one command at a time on the command bus (tCK apart; HBM2 has separate row and
  * column command buses, JESD235, so a row and a column command may share a clock):
- *   mode     the controller serves reads, or drains writes: it switches to writes when the
- *            write queue holds writeHighWatermark x depth bursts or more, or no read is waiting,
- *            and back to reads when it holds writeLowWatermark x depth or fewer and a read waits
- *            (Ramulator 2's GenericDRAMController rule; the default watermarks, full and empty,
- *            are DRAMsim3's: it drains when its write buffer is full, until it is empty)
+ *   mode     the controller serves reads, or writes: a forced drain starts when the write
+ *            queue holds writeHighWatermark x depth bursts or more and runs until it holds
+ *            writeLowWatermark x depth or fewer (Ramulator 2's GenericDRAMController rule; the
+ *            default watermarks, full and empty, are DRAMsim3's: it drains when its write buffer
+ *            is full, until it is empty); writes are also served while no read waits, and the
+ *            first read to arrive then goes first
  *   FR-FCFS  over every burst queued in the current mode's queue, whatever stream it came from:
  *            the oldest burst whose column command (a row hit) can issue now; else the oldest
  *            burst whose ACT or PRE can issue now; a bank's open row is not closed while a burst
- *            queued in this mode still hits it. When nothing can issue, the controller sleeps
- *            until the earliest time something can (or a new burst arrives).
+ *            queued in this mode still hits it. When none can, the oldest burst of the other
+ *            queue may get its ACT or PRE (a row neither queue hits), so a mode switch finds its
+ *            rows open. When nothing can issue, the controller sleeps until the earliest time
+ *            something can, or a new burst arrives.
  * Timing rules (JESD79-4 / JESD235 names; every number in sim/input/dram-presets.ts):
  *   ACT   >= PRE + tRP, >= ACT same bank + tRC, >= ACT same bank group + tRRD_L, other group
  *         + tRRD_S, >= the 4th-last ACT + tFAW, >= REF + tRFC
@@ -48,7 +51,7 @@
 import { Engine, EventTarget } from '../engine/engine';
 import { ChannelServer, Fabric, Packet, packetAddress, packetWrite } from './fabric';
 import { BankedDramSpec } from '../input/types';
-import { BankedStats } from './dram-banked';
+import { BankedStats, bankedEnergyPj } from './dram-banked';
 
 const WAKE = 1;
 const DONE = 2;
@@ -492,9 +495,6 @@ export class ControllerChannel implements ChannelServer, EventTarget {
 
   /** DRAM energy of this channel over a run of makespanPs, pJ. */
   energyPj(makespanPs: number): number {
-    const s = this.spec;
-    const st = this.stats;
-    const refreshes = Math.floor(makespanPs / this.t.refi);
-    return st.activates * s.activatePj + st.readBursts * s.readBurstPj + st.writeBursts * s.writeBurstPj + refreshes * s.refreshPj + (s.backgroundMw * makespanPs) / 1000;
+    return bankedEnergyPj(this.spec, this.stats, makespanPs);
   }
 }
