@@ -144,6 +144,11 @@ export class ControllerChannel implements ChannelServer, EventTarget {
   private colCmdFreePs = 0;
   private nextRefreshPs: number;
   private writeMode = false;
+  /**
+   * After a step that issued nothing: the burst whose column command is the first to become
+   * possible (index in the current queue), or -1 when a row command comes first.
+   */
+  private nextHit = -1;
   private forcedDrain = false;
   private readonly readQ: BurstQueue;
   private readonly writeQ: BurstQueue;
@@ -300,6 +305,9 @@ export class ControllerChannel implements ChannelServer, EventTarget {
           return;
         }
         now = t;
+        // Nothing changed since that step but the time: its first row hit to become possible is
+        // what a new step would issue now (no refresh due first), so issue it without rescanning.
+        if (this.nextHit >= 0 && now === next && now < this.nextRefreshPs) this.issueColumn(this.writeMode ? this.writeQ : this.readQ, this.nextHit, now);
       }
     }
   }
@@ -353,6 +361,9 @@ export class ControllerChannel implements ChannelServer, EventTarget {
     let bestRow = -1;
     let bestRowCmd = CMD_NONE;
     let earliest = Infinity;
+    // The oldest row hit of the earliest hit time (hit times are per bank, oldest first).
+    let hitT = Infinity;
+    let hitIdx = -1;
     // Column-command lower bound shared by every burst (bus, turnarounds), and per bank group.
     let colBase = Math.max(this.colCmdFreePs, this.busFreePs - lat);
     if (write) colBase = Math.max(colBase, this.lastReadColPs + T.rtw);
@@ -372,6 +383,7 @@ export class ControllerChannel implements ChannelServer, EventTarget {
           this.issueColumn(q, i, now);
           return now;
         }
+        if (t < hitT) (hitT = t), (hitIdx = i);
       } else {
         if (bestRow >= 0 || this.rowScan[bank] === scan) continue;
         this.rowScan[bank] = scan;
@@ -412,6 +424,7 @@ export class ControllerChannel implements ChannelServer, EventTarget {
       }
       if (t < earliest) earliest = t;
     }
+    this.nextHit = hitT === earliest ? hitIdx : -1;
     return earliest;
   }
 
