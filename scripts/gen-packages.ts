@@ -93,7 +93,7 @@ const stressPackages: Record<string, object> = {
   // The same shared interface with the banked model: DDR4-3200 (25.6 GB/s peak); the package's
   // latencyNs is then the path outside the device (controller, PHY): 200 ns minus tRCD + tCL
   // (27.5 ns), so a row miss costs the seed paper's 200 ns.
-  stress_shared_ddr4_3x3: stress('stress_shared_ddr4_3x3', 'stress_shared_dram_3x3 with one banked DDR4-3200 channel (sim/hw/dram-banked.ts)', (p) => {
+  stress_shared_ddr4_3x3: stress('stress_shared_ddr4_3x3', 'stress_shared_dram_3x3 with one banked DDR4-3200 channel (sim/hw/dram-controller.ts)', (p) => {
     p.dram = { model: 'banked', preset: 'DDR4-3200', latencyNs: 172.5, energyPjPerBit: 14.8, channels: [[1, 0]] };
   }),
 };

@@ -142,6 +142,14 @@ export class Engine {
     return (this.fp >>> 0).toString(16).padStart(8, '0');
   }
 
+  /**
+   * Time of the next queued event (Infinity when none). A component may act on its own up to
+   * (not including) that time without an event: nothing else can happen before it.
+   */
+  get nextEventPs(): number {
+    return this.q.size > 0 ? this.q.t[this.q.heap[0]] : Number.POSITIVE_INFINITY;
+  }
+
   /** Schedules an event at absolute time `timePs` (>= now). */
   at(timePs: number, target: EventTarget, kind: number, arg: unknown = null): void {
     if (timePs < this.now || !Number.isInteger(timePs)) {

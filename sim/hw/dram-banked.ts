@@ -1,5 +1,6 @@
 /**
- * The "banked" DRAM model: each channel is a memory controller in front of bank groups of
+ * The "banked-packet" DRAM model (the faster, coarser alternative to the "banked" controller of
+ * sim/hw/dram-controller.ts): each channel is a memory controller in front of bank groups of
  * banks with one open row each (open-page policy), scheduling whole packets FR-FCFS: among the
  * first QUEUE_WINDOW waiting packets, the oldest whose first burst hits an open row, else the
  * oldest. A packet is cut into bursts (BankedDramSpec.burstBytes) and each burst is timed by
@@ -313,9 +314,15 @@ export class BankedChannel implements ChannelServer, EventTarget {
 
   /** DRAM energy of this channel over a run of makespanPs, pJ. */
   energyPj(makespanPs: number): number {
-    const s = this.spec;
-    const st = this.stats;
-    const refreshes = Math.floor(makespanPs / this.t.refi);
-    return st.activates * s.activatePj + st.readBursts * s.readBurstPj + st.writeBursts * s.writeBurstPj + refreshes * s.refreshPj + (s.backgroundMw * makespanPs) / 1000;
+    return bankedEnergyPj(this.spec, this.stats, makespanPs);
   }
+}
+
+/**
+ * DRAM energy of one banked channel over a run of makespanPs, pJ: commands by their energies,
+ * one refresh per tREFI of the run, background power over the run.
+ */
+export function bankedEnergyPj(s: BankedDramSpec, st: BankedStats, makespanPs: number): number {
+  const refreshes = Math.floor(makespanPs / ps(s.tRefiNs));
+  return st.activates * s.activatePj + st.readBursts * s.readBurstPj + st.writeBursts * s.writeBurstPj + refreshes * s.refreshPj + (s.backgroundMw * makespanPs) / 1000;
 }

@@ -3,14 +3,20 @@
  * Ramulator 2's registry: a new model is a new file registered here, nothing else changes.
  *   channel  the default: every channel is one of the Fabric's FIFO servers (bandwidth, then
  *            latency), the same model as the analytical estimate; no component is created
- *   banked   sim/hw/dram-banked.ts: banks, rows, FR-FCFS, refresh, per-command energy
+ *   banked         sim/hw/dram-controller.ts: a command-level controller (bursts, read and
+ *                  write queues with back-pressure, FR-FCFS over all queued bursts, write drain
+ *                  between watermarks, the JEDEC bank and rank timings, refresh, energy)
+ *   banked-packet  sim/hw/dram-banked.ts: the earlier, faster model that serves whole packets
+ *                  in order with one packet of lookahead (no queues, tRRD/tFAW/tRAS/tWR)
  */
 import { Engine } from '../engine/engine';
 import { Package } from '../input/types';
 import { Topology } from '../cost/topology';
 import { Energy } from '../cost/energy';
-import { Fabric } from './fabric';
+import { ChannelServer, Fabric } from './fabric';
 import { BankedChannel } from './dram-banked';
+import { ControllerChannel } from './dram-controller';
+import { BankedDramSpec } from '../input/types';
 
 /** A DRAM model attached to the fabric's DRAM channels. */
 export interface DramModel {
@@ -24,11 +30,19 @@ export interface DramModel {
 
 type Factory = (pkg: Package, engine: Engine, fabric: Fabric, topo: Topology) => DramModel | null;
 
-const MODELS: Record<Package['dram']['model'], Factory> = {
-  channel: () => null,
-  banked: (pkg, engine, fabric, topo) => {
+/** What the DramModel needs of a banked channel, whichever model times it. */
+interface BankedServer {
+  readonly stats: object;
+  energyPj(makespanPs: number): number;
+}
+
+type ChannelCtor = new (spec: BankedDramSpec, engine: Engine, fabric: Fabric, resource: number) => BankedServer & ChannelServer;
+
+/** A DramModel of one banked server per DRAM channel of the topology. */
+function bankedModel(Ctor: ChannelCtor): Factory {
+  return (pkg, engine, fabric, topo) => {
     const channels = topo.resources.filter((r) => r.kind === 'dram').map((r) => {
-      const ch = new BankedChannel(pkg.dram.banked!, engine, fabric, r.index);
+      const ch = new Ctor(pkg.dram.banked!, engine, fabric, r.index);
       fabric.setServer(r.index, ch);
       return ch;
     });
@@ -40,12 +54,18 @@ const MODELS: Record<Package['dram']['model'], Factory> = {
       },
       stats() {
         const out: Record<string, number> = {};
-        for (const c of channels) for (const [k, v] of Object.entries(c.stats)) out[k] = (out[k] ?? 0) + v;
+        for (const c of channels) for (const [k, v] of Object.entries(c.stats) as [string, number][]) out[k] = k.endsWith('Max') ? Math.max(out[k] ?? 0, v) : (out[k] ?? 0) + v;
         return out;
       },
       channelStats: () => channels.map((c) => ({ ...c.stats })),
     };
-  },
+  };
+}
+
+const MODELS: Record<Package['dram']['model'], Factory> = {
+  channel: () => null,
+  banked: bankedModel(ControllerChannel),
+  'banked-packet': bankedModel(BankedChannel),
 };
 
 export function createDramModel(pkg: Package, engine: Engine, fabric: Fabric, topo: Topology): DramModel | null {

@@ -9,7 +9,10 @@ import { rangeViolation } from './ranges';
 import { DRAM_PRESETS, peakBandwidthGBps } from './dram-presets';
 
 /** DRAM timing models a package may name (the components are in sim/hw/dram*.ts). */
-export const DRAM_MODELS = ['channel', 'banked'] as const;
+export const DRAM_MODELS = ['channel', 'banked', 'banked-packet'] as const;
+
+/** Optional controller fields of the banked models (sim/hw/dram-controller.ts). */
+const CONTROLLER_FIELDS = ['readQueueDepth', 'writeQueueDepth', 'writeHighWatermark', 'writeLowWatermark'] as const;
 
 export function loadPackage(file: string): Package {
   return parsePackage(file, readJsonFile(file));
@@ -70,22 +73,28 @@ export function parsePackage(file: string, json: unknown): Package {
     packetBytes: nopN.opt('packetBytes')?.ranged('nop.packetBytes') ?? 2048,
   };
 
-  // "channel" (default): a FIFO with bandwidth and latency. "banked": a preset's banks, rows and
-  // timings; latencyNs is then the fixed path outside the device (controller, PHY) and the
-  // bandwidth defaults to the preset's peak (the analytical model still uses both).
+  // "channel" (default): a FIFO with bandwidth and latency. "banked" / "banked-packet": a preset's
+  // banks, rows and timings; latencyNs is then the fixed path outside the device (controller,
+  // PHY) and the bandwidth defaults to the preset's peak (the analytical model still uses both).
   const rawModel = (top.get('dram').value as Record<string, unknown> | null)?.model;
   if (rawModel !== undefined) new Node(file, 'dram.model', rawModel).str(DRAM_MODELS);
-  const model = rawModel === 'banked' ? 'banked' : 'channel';
+  const model = (rawModel ?? 'channel') as (typeof DRAM_MODELS)[number];
+  const isBanked = model !== 'channel';
   const dramN = top.get('dram').obj(
-    model === 'banked' ? ['latencyNs', 'energyPjPerBit', 'channels', 'preset'] : ['channelBandwidthGBps', 'latencyNs', 'energyPjPerBit', 'channels'],
-    model === 'banked' ? ['note', 'model', 'channelBandwidthGBps'] : ['note', 'model'],
+    isBanked ? ['latencyNs', 'energyPjPerBit', 'channels', 'preset'] : ['channelBandwidthGBps', 'latencyNs', 'energyPjPerBit', 'channels'],
+    isBanked ? ['note', 'model', 'channelBandwidthGBps', ...CONTROLLER_FIELDS] : ['note', 'model'],
   );
   const energyPjPerBit = dramN.get('energyPjPerBit').ranged('dram.energyPjPerBit');
   let banked = null;
-  if (model === 'banked') {
+  if (isBanked) {
     const spec = DRAM_PRESETS[dramN.get('preset').str(Object.keys(DRAM_PRESETS))]();
     const burstPj = spec.burstBytes * 8 * energyPjPerBit;
-    banked = { ...spec, readBurstPj: Number.isNaN(spec.readBurstPj) ? burstPj : spec.readBurstPj, writeBurstPj: Number.isNaN(spec.writeBurstPj) ? burstPj : spec.writeBurstPj };
+    const ctl: Record<string, number> = {};
+    for (const f of CONTROLLER_FIELDS) ctl[f] = dramN.opt(f)?.ranged(`dram.${f}`) ?? spec[f];
+    if (ctl.writeLowWatermark > ctl.writeHighWatermark) {
+      dramN.get(dramN.opt('writeLowWatermark') ? 'writeLowWatermark' : 'writeHighWatermark').fail(`writeLowWatermark ${ctl.writeLowWatermark} is above writeHighWatermark ${ctl.writeHighWatermark}`);
+    }
+    banked = { ...spec, ...ctl, readBurstPj: Number.isNaN(spec.readBurstPj) ? burstPj : spec.readBurstPj, writeBurstPj: Number.isNaN(spec.writeBurstPj) ? burstPj : spec.writeBurstPj };
   }
   const channelNodes = dramN.get('channels').arr(1);
   const tooManyCh = rangeViolation('dram.channels', channelNodes.length);

@@ -50,6 +50,10 @@ export const RANGES = {
   'dram.energyPjPerBit': { min: 0, max: 1e4, unit: 'pJ/bit' },
   'dram.channels': { min: 1, max: 4 * KI, int: true, unit: 'channels' },
   'dram.channelAt': { min: 0, max: 1023, int: true, unit: '(row or column index)' },
+  'dram.readQueueDepth': { min: 1, max: 4 * KI, int: true, unit: 'bursts' },
+  'dram.writeQueueDepth': { min: 1, max: 4 * KI, int: true, unit: 'bursts' },
+  'dram.writeHighWatermark': { min: 0, max: 1, unit: '(fraction of the write queue)' },
+  'dram.writeLowWatermark': { min: 0, max: 1, unit: '(fraction of the write queue)' },
   // workload layers (elements per sample)
   'layer.channels': { min: 1, max: MI, int: true, unit: 'channels' },
   'layer.spatial': { min: 1, max: 64 * KI, int: true, unit: 'pixels' },

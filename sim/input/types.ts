@@ -156,6 +156,26 @@ export interface BankedDramSpec {
   readonly tRtwNs: number;
   readonly tRfcNs: number;
   readonly tRefiNs: number;
+  /** Clock period, ns: one command per clock on a command bus. */
+  readonly tCkNs: number;
+  /** ACT to PRE, same bank, ns (ACT to ACT same bank: tRC = tRAS + tRP). */
+  readonly tRasNs: number;
+  /** ACT to ACT, different / same bank group, ns. */
+  readonly tRrdSNs: number;
+  readonly tRrdLNs: number;
+  /** Window in which at most four ACTs may issue, ns. */
+  readonly tFawNs: number;
+  /** End of write data to PRE (write recovery), ns. */
+  readonly tWrNs: number;
+  /** Read command to PRE, ns. */
+  readonly tRtpNs: number;
+  /** Separate row and column command buses (HBM), else one command bus. */
+  readonly dualCommandBus: boolean;
+  /** Controller queues, in bursts, and the write-drain watermarks as fractions of the write queue. */
+  readonly readQueueDepth: number;
+  readonly writeQueueDepth: number;
+  readonly writeHighWatermark: number;
+  readonly writeLowWatermark: number;
   /** Energy per activate+precharge pair, per read burst, per write burst, per refresh, pJ. */
   readonly activatePj: number;
   readonly readBurstPj: number;
@@ -166,8 +186,11 @@ export interface BankedDramSpec {
 }
 
 export interface DramSpec {
-  /** Timing model of a channel: "channel" (bandwidth + latency FIFO) or "banked". */
-  readonly model: 'channel' | 'banked';
+  /**
+   * Timing model of a channel: "channel" (bandwidth + latency FIFO), "banked" (a command-level
+   * controller, sim/hw/dram-controller.ts) or "banked-packet" (whole packets, sim/hw/dram-banked.ts).
+   */
+  readonly model: 'channel' | 'banked' | 'banked-packet';
   /** Banked model parameters (null for "channel"). */
   readonly banked: BankedDramSpec | null;
   /** Bandwidth of one channel, GB/s, shared by reads and writes. */
