@@ -33,6 +33,9 @@ import { compareReport } from '../report/html/compare';
 import { validateReport } from '../report/html/validate';
 import { cmdImport, importOptions } from './import';
 import { checkEmptyPaths, checkRepeatedFlags } from './flags';
+import { loadRequests } from '../input/requests';
+import { runTraffic, TrafficResult } from '../hw/traffic';
+import { trafficJson, trafficText } from '../report/traffic';
 
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
 const DEFAULT_PACKAGE = path.join(ROOT, 'models/packages/het_3x3.json');
@@ -47,7 +50,7 @@ function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }
 
-function progress(args: Common, text: string): void {
+function progress(args: Pick<Common, 'quiet'>, text: string): void {
   if (!args.quiet && process.stderr.isTTY) process.stderr.write(text + '\n');
 }
 
@@ -238,6 +241,23 @@ async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: str
   }
 }
 
+async function cmdTraffic(args: Omit<Common, 'seed'> & { package: string; requests: string; trace?: string }) {
+  const pkg = loadPackage(args.package);
+  const requests = loadRequests(args.requests, pkg);
+  progress(args, `replaying ${requests.length} requests on ${pkg.name}...`);
+  // Counters per resource (bytes, busy and queued time per window); no jobs, so no job slices.
+  const sink = args.trace ? openSinks(args.trace) : null;
+  let r: TrafficResult;
+  try {
+    r = runTraffic(pkg, requests, sink);
+  } catch (e) {
+    sink?.abort(e);
+    throw e;
+  }
+  if (sink) await sink.end(r.endNs * 1000);
+  out(args.json ? JSON.stringify(trafficJson(r), null, 2) : trafficText(r, args.requests));
+}
+
 function cmdCost(args: Common & CostArgs) {
   const r = costOfLayer(args);
   out(args.json ? JSON.stringify(r, null, 2) : costText(r, table));
@@ -325,6 +345,14 @@ export function buildCli(argv: string[]): Argv {
         .option('top', { type: 'number', default: 1, describe: 'also show the next best N - 1 mappings' })
         .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
     )
+    .command('traffic', 'replay raw NoP and DRAM requests (JSON lines) open loop, without a schedule, as BookSim2\'s and DRAMsim3\'s trace modes do', (y) =>
+      y
+        .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
+        .option('package', { type: 'string', demandOption: true, describe: 'package JSON (grid, NoP and DRAM models)' })
+        .option('requests', { type: 'string', demandOption: true, describe: 'requests, one JSON object per line: {"t_ns": 0, "src": "c0_0", "dst": "dram0", "bytes": 64, "addr": 0}' })
+        .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace): bandwidth, busy and queued time of every NoP link and DRAM channel over time' }),
+    )
     .command('import <format> <model>', 'convert a model (ONNX) into a workload file', (y) => importOptions(common(y)))
     .middleware(rejectRepeatedFlags as unknown as Parameters<Argv['middleware']>[0])
     .demandCommand(1, 'name a command')
@@ -361,6 +389,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'schedule') cmdSchedule(args);
     else if (cmd === 'validate') await cmdValidate(args);
     else if (cmd === 'cost') cmdCost(args);
+    else if (cmd === 'traffic') await cmdTraffic(args);
     else if (cmd === 'compare') await cmdCompare(args);
     else if (cmd === 'reproduce') out(await runReproduce(args, jobsOption(args.jobs)));
     else if (cmd === 'sweep') return await cmdSweep(args);

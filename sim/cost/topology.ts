@@ -97,6 +97,11 @@ export class Topology {
     }
   }
 
+  /** Resource index of DRAM channel `ch` (its index in the package). */
+  dramResource(ch: number): number {
+    return this.dramBase + ch;
+  }
+
   hops(a: number, b: number): number {
     const ca = this.pkg.chiplets[a];
     const cb = this.pkg.chiplets[b];

@@ -16,8 +16,10 @@ import { BankedChannel } from './dram-banked';
 export interface DramModel {
   /** The simulated energy with this model's DRAM energy in place of the pJ/bit one. */
   energy(base: Energy, makespanPs: number): Energy;
-  /** Counters for reports (row hits, activates, ...). */
+  /** Counters for reports (row hits, activates, ...), summed over the channels. */
   stats(): Record<string, number>;
+  /** The same counters per channel, in package order. */
+  channelStats(): Record<string, number>[];
 }
 
 type Factory = (pkg: Package, engine: Engine, fabric: Fabric, topo: Topology) => DramModel | null;
@@ -41,6 +43,7 @@ const MODELS: Record<Package['dram']['model'], Factory> = {
         for (const c of channels) for (const [k, v] of Object.entries(c.stats)) out[k] = (out[k] ?? 0) + v;
         return out;
       },
+      channelStats: () => channels.map((c) => ({ ...c.stats })),
     };
   },
 };

@@ -151,6 +151,7 @@ export class Fabric implements EventTarget {
   /**
    * Starts moving `bytes` along `path` now; `done.onTransferDone(token)` follows delivery.
    * `write`: the bytes go to DRAM (a store), else they come from it or from a chiplet.
+   * `addr`: the DRAM byte address of the transfer's first byte (-1: the DRAM model allocates one).
    */
   send(path: readonly number[], bytes: number, done: TransferDone, token: number, job: number, write = false, addr = -1): void {
     const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, startPs: 0, waits: new Float64Array(8), injRes: -1, ejRes: -1, waitSum: 0, served: false, inFlight: 0, done: null, token: 0, job: 0 };

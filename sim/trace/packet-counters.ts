@@ -71,7 +71,8 @@ export class PacketCounters implements PacketReporter {
       d[k + 1] += endPs - startPs;
       d[k + 2] += startPs - arrivePs;
     } else if (!this.spread(r, arrivePs, startPs, endPs, bytes)) return;
-    if (startPs > arrivePs) {
+    // job < 0: raw traffic (mcmsim traffic), which no chiplet's job is waiting for.
+    if (startPs > arrivePs && job >= 0) {
       const c = this.jobChiplet[job];
       const q = c * this.nRes + r;
       if (this.queuedPs[q] === 0) this.touched[c * this.nRes + this.touchedN[c]++] = r;
