@@ -20,6 +20,8 @@ export interface ResourceSpec {
   readonly energyPjPerBit: number;
 }
 
+const NO_PORTS: readonly number[] = Object.freeze([]);
+
 /** Direction slots of a chiplet's outgoing links. */
 const DIRS: readonly [number, number][] = [[0, 1], [0, -1], [1, 0], [-1, 0]]; // E, W, S, N
 
@@ -44,6 +46,7 @@ export class Topology {
   readonly injPort: Int32Array;
   readonly ejPort: Int32Array;
   private readonly pathCache = new Map<number, readonly number[]>();
+  private readonly portCache = new WeakMap<readonly number[], readonly number[]>();
   readonly nChiplets: number;
 
   constructor(readonly pkg: Package) {
@@ -95,6 +98,28 @@ export class Topology {
         energyPjPerBit: pkg.dram.energyPjPerBit,
       });
     }
+  }
+
+  /**
+   * Router model: the injection and ejection port a path's run of links goes through (its source
+   * terminal's injection port, its destination terminal's ejection port), empty without links or
+   * with the link model. Every resource a path's bytes cross is `path` plus these.
+   */
+  portsOf(path: readonly number[]): readonly number[] {
+    if (this.injPort.length === 0) return NO_PORTS;
+    let p = this.portCache.get(path);
+    if (p) return p;
+    const first = path.findIndex((r) => this.resources[r].kind === 'link');
+    if (first < 0) p = NO_PORTS;
+    else {
+      let end = first;
+      while (end < path.length && this.resources[path[end]].kind === 'link') end++;
+      const src = first > 0 ? this.nChiplets + path[first - 1] - this.dramBase : this.linkFrom[path[first]];
+      const dst = end < path.length ? this.nChiplets + path[end] - this.dramBase : this.linkTo[path[end - 1]];
+      p = Object.freeze([this.injPort[src], this.ejPort[dst]]);
+    }
+    this.portCache.set(path, p);
+    return p;
   }
 
   /** Resource index of DRAM channel `ch` (its index in the package). */

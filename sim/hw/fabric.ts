@@ -41,11 +41,8 @@ interface Xfer {
   /** Unique per transfer (records are pooled, so identity is not enough). */
   serial: number;
   startPs: number;
-  /** Waits behind other transfers per hop (then the injection and ejection port), and their sum, ps. */
+  /** Waits behind other transfers per hop (then at Topology.portsOf(path)), and their sum, ps. */
   waits: Float64Array;
-  /** Router model: the injection and ejection port resources of the transfer's NoP run (-1: none). */
-  injRes: number;
-  ejRes: number;
   waitSum: number;
   /** Crosses a ChannelServer. */
   served: boolean;
@@ -154,7 +151,7 @@ export class Fabric implements EventTarget {
    * `addr`: the DRAM byte address of the transfer's first byte (-1: the DRAM model allocates one).
    */
   send(path: readonly number[], bytes: number, done: TransferDone, token: number, job: number, write = false, addr = -1): void {
-    const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, startPs: 0, waits: new Float64Array(8), injRes: -1, ejRes: -1, waitSum: 0, served: false, inFlight: 0, done: null, token: 0, job: 0 };
+    const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, startPs: 0, waits: new Float64Array(8), waitSum: 0, served: false, inFlight: 0, done: null, token: 0, job: 0 };
     x.path = path;
     x.bytes = bytes;
     x.write = write;
@@ -163,8 +160,6 @@ export class Fabric implements EventTarget {
     x.startPs = this.engine.nowPs;
     if (x.waits.length < path.length + 2) x.waits = new Float64Array(path.length + 2);
     else x.waits.fill(0, 0, path.length + 2);
-    x.injRes = -1;
-    x.ejRes = -1;
     x.waitSum = 0;
     x.served = false;
     x.bytesLeft = bytes;
@@ -231,21 +226,18 @@ export class Fabric implements EventTarget {
     if (p.hop === 0 && x.bytesLeft > 0) this.engine.at(nowPs, this, INJECT, x);
   }
 
-  /** Router model: x's NoP run uses these injection and ejection ports (charged at path slots len, len + 1). */
-  setPorts(x: Xfer, injRes: number, ejRes: number): void {
-    x.injRes = injRes;
-    x.ejRes = ejRes;
-  }
-
-  /** Router model: x waited ps behind other traffic at path slot `slot` (see setPorts). */
+  /** Router model: x waited ps behind other traffic at path slot `slot` (len, len + 1: its ports). */
   waited(x: Xfer, slot: number, ps: number): void {
     x.waits[slot] += ps;
     x.waitSum += ps;
   }
 
-  /** Router model: resource r carried `bytes` of x from startPs to endPs (asked for at arrivePs). */
-  carried(r: number, x: Xfer, arrivePs: number, startPs: number, endPs: number, bytes: number): void {
-    this.busyPs[r] += endPs - startPs;
+  /**
+   * Router model: resource r carried `bytes` of x from startPs to endPs (asked for at arrivePs),
+   * busy for busyPs of it (less on a resource of several ports in parallel).
+   */
+  carried(r: number, x: Xfer, arrivePs: number, startPs: number, endPs: number, bytes: number, busyPs: number): void {
+    this.busyPs[r] += busyPs;
     this.bytes[r] += bytes;
     if (this.reporter !== null) this.reporter.add(r, x.job, arrivePs, startPs, endPs, bytes);
     else if (this.sink !== null) this.sink.packet(r, x.job, arrivePs, startPs, endPs, bytes);
@@ -281,9 +273,10 @@ export class Fabric implements EventTarget {
     if (job >= 0) this.jobQueueDelayPs[job] += lost;
     if (x.waitSum > 0) {
       const n = x.path.length;
-      for (let i = 0; i < n + 2; i++) {
+      const ports = this.topology.portsOf(x.path);
+      for (let i = 0; i < n + ports.length; i++) {
         if (x.waits[i] <= 0) continue;
-        const r = i < n ? x.path[i] : i === n ? x.injRes : x.ejRes;
+        const r = i < n ? x.path[i] : ports[i - n];
         this.chargeResource(r, job, x.waitSum === x.waits[i] ? lost : (lost * x.waits[i]) / x.waitSum);
       }
     } else {

@@ -91,8 +91,8 @@ export class RouterNet implements EventTarget {
   private readonly burstPool: Burst[] = [];
   private readonly maxStages: number;
   private readonly flitBytes: number;
-  private readonly nChiplets: number;
   private readonly dramBase: number;
+  private readonly portsPer: number;
 
   constructor(
     private readonly engine: Engine,
@@ -103,7 +103,7 @@ export class RouterNet implements EventTarget {
     const res = topo.resources;
     const n = res.length;
     this.flitBytes = nop.flitBytes;
-    this.nChiplets = topo.nChiplets;
+    this.portsPer = nop.ejectionPorts;
     this.dramBase = res.findIndex((r) => r.kind === 'dram');
     this.maxStages = topo.pkg.rows + topo.pkg.cols + 1;
     this.credits = new Float64Array(n);
@@ -155,8 +155,7 @@ export class RouterNet implements EventTarget {
     const first = p.hop;
     let end = first;
     while (end < path.length && path[end] < this.dramBase) end++;
-    const src = first > 0 ? this.nChiplets + path[first - 1] - this.dramBase : topo.linkFrom[path[first]];
-    const dst = end < path.length ? this.nChiplets + path[end] - this.dramBase : topo.linkTo[path[end - 1]];
+    const ports = topo.portsOf(path);
     const f = this.flowPool.pop() ?? this.newFlow();
     f.p = p;
     f.serial = x.serial;
@@ -164,16 +163,15 @@ export class RouterNet implements EventTarget {
     f.firstHop = first;
     f.endHop = end;
     f.n = end - first + 2;
-    f.chs[0] = topo.injPort[src];
+    f.chs[0] = ports[0];
     for (let i = first; i < end; i++) f.chs[i - first + 1] = path[i];
-    f.chs[f.n - 1] = topo.ejPort[dst];
+    f.chs[f.n - 1] = ports[1];
     f.sent.fill(0, 0, f.n);
     f.arr.fill(0, 0, f.n);
     f.stallPs.fill(-1, 0, f.n);
     f.holding.fill(0, 0, f.n);
     f.bursting.fill(0, 0, f.n);
     f.waitStage = -1;
-    this.fabric.setPorts(x, f.chs[0], f.chs[f.n - 1]);
     // The source queue of the terminal: the injection port's only input.
     const q = this.sources[f.chs[0]];
     q.push(f);
@@ -275,7 +273,8 @@ export class RouterNet implements EventTarget {
     f.sent[k] += b;
     if (k < f.n - 1) this.credits[c] -= b;
     f.bursting[k] = 1;
-    this.fabric.carried(c, f.p!.xfer!, k === 0 || f.sent[k] === b ? f.reqPs[k] : now, end - dur, end, b);
+    // An ejection resource of several ports is busy 1 / ports of each packet's time (its bandwidth is the ports' sum).
+    this.fabric.carried(c, f.p!.xfer!, k === 0 || f.sent[k] === b ? f.reqPs[k] : now, end - dur, end, b, this.multi[c] ? dur / this.portsPer : dur);
     this.engine.at(end, this, END, this.burst(f, k, b, 0));
     if (k < f.n - 1) {
       const lat = this.latPs[c];
