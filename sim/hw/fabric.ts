@@ -46,6 +46,8 @@ interface Xfer {
   waitSum: number;
   /** Crosses a ChannelServer. */
   served: boolean;
+  /** Router model: the stages of its run of links, set on its first packet (sim/hw/nop-router.ts). */
+  nopStages: Int32Array | null;
   inFlight: number;
   done: TransferDone | null;
   token: number;
@@ -151,7 +153,7 @@ export class Fabric implements EventTarget {
    * `addr`: the DRAM byte address of the transfer's first byte (-1: the DRAM model allocates one).
    */
   send(path: readonly number[], bytes: number, done: TransferDone, token: number, job: number, write = false, addr = -1): void {
-    const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, startPs: 0, waits: new Float64Array(8), waitSum: 0, served: false, inFlight: 0, done: null, token: 0, job: 0 };
+    const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, startPs: 0, waits: new Float64Array(8), waitSum: 0, served: false, nopStages: null, inFlight: 0, done: null, token: 0, job: 0 };
     x.path = path;
     x.bytes = bytes;
     x.write = write;
@@ -162,6 +164,7 @@ export class Fabric implements EventTarget {
     else x.waits.fill(0, 0, path.length + 2);
     x.waitSum = 0;
     x.served = false;
+    x.nopStages = null;
     x.bytesLeft = bytes;
     x.inFlight = 0;
     x.done = done;
@@ -243,10 +246,10 @@ export class Fabric implements EventTarget {
     else if (this.sink !== null) this.sink.packet(r, x.job, arrivePs, startPs, endPs, bytes);
   }
 
-  /** Router model: packet p's tail left its source's injection port; a chiplet source sends its next packet. */
+  /** Router model: packet p's tail left its source's injection port; a chiplet source sends its next packet now. */
   sourceFreed(p: Packet, now: number): void {
     const x = p.xfer!;
-    if (p.hop === 0 && x.bytesLeft > 0) this.engine.at(now, this, INJECT, x);
+    if (p.hop === 0 && x.bytesLeft > 0) this.inject(x, now);
   }
 
   /** Router model: packet p's tail left the NoP run ending before path index `hop`. */

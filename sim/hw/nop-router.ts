@@ -28,6 +28,7 @@ import { Engine, EventTarget } from '../engine/engine';
 import { serviceTimePs, Topology } from '../cost/topology';
 import type { Fabric, Packet } from './fabric';
 
+const NO_STAGES = new Int32Array(0);
 const HEAD = 1;
 const END = 2;
 const WAKE = 3;
@@ -86,8 +87,11 @@ export class RouterNet implements EventTarget {
   /** Per channel: credits on their way back (times non-decreasing), and a WAKE pending. */
   private readonly pendT: number[][];
   private readonly pendB: number[][];
+  /** Per channel: index of the first pending credit return not yet taken. */
+  private readonly pendHead: Int32Array;
   private readonly wakeAt: Float64Array;
   private readonly flowPool: Flow[] = [];
+  private readonly stageCache = new WeakMap<readonly number[], Int32Array>();
   private readonly burstPool: Burst[] = [];
   private readonly maxStages: number;
   private readonly flitBytes: number;
@@ -119,6 +123,7 @@ export class RouterNet implements EventTarget {
     this.sources = res.map(() => []);
     this.pendT = res.map(() => []);
     this.pendB = res.map(() => []);
+    this.pendHead = new Int32Array(n);
     this.wakeAt = new Float64Array(n).fill(-1);
     this.lastIn = new Int32Array(n).fill(-1);
     this.inOrder = new Int32Array(n);
@@ -150,27 +155,24 @@ export class RouterNet implements EventTarget {
   /** Packet p reached the first link of a run at path index p.hop (from a chiplet or a DRAM channel). */
   enter(p: Packet, now: number): void {
     const x = p.xfer!;
-    const path = x.path;
-    const topo = this.topo;
-    const first = p.hop;
-    let end = first;
-    while (end < path.length && path[end] < this.dramBase) end++;
-    const ports = topo.portsOf(path);
+    let chs = x.nopStages as Int32Array | null;
+    if (chs === null) chs = x.nopStages = this.stagesOf(x.path);
     const f = this.flowPool.pop() ?? this.newFlow();
     f.p = p;
     f.serial = x.serial;
     f.bytes = p.bytes;
-    f.firstHop = first;
-    f.endHop = end;
-    f.n = end - first + 2;
-    f.chs[0] = ports[0];
-    for (let i = first; i < end; i++) f.chs[i - first + 1] = path[i];
-    f.chs[f.n - 1] = ports[1];
-    f.sent.fill(0, 0, f.n);
-    f.arr.fill(0, 0, f.n);
-    f.stallPs.fill(-1, 0, f.n);
-    f.holding.fill(0, 0, f.n);
-    f.bursting.fill(0, 0, f.n);
+    f.chs = chs;
+    const n = chs.length;
+    f.n = n;
+    f.firstHop = p.hop;
+    f.endHop = p.hop + n - 2;
+    for (let k = 0; k < n; k++) {
+      f.sent[k] = 0;
+      f.arr[k] = 0;
+      f.stallPs[k] = -1;
+      f.holding[k] = 0;
+      f.bursting[k] = 0;
+    }
     f.waitStage = -1;
     // The source queue of the terminal: the injection port's only input.
     const q = this.sources[f.chs[0]];
@@ -195,10 +197,22 @@ export class RouterNet implements EventTarget {
     else this.onEnd(f, b.k, now);
   }
 
+  /** Stages of a path's run of links: its injection port, the links, its ejection port (cached per path). */
+  private stagesOf(path: readonly number[]): Int32Array {
+    let chs = this.stageCache.get(path);
+    if (chs === undefined) {
+      const ports = this.topo.portsOf(path);
+      const links = path.filter((r) => r < this.dramBase);
+      chs = Int32Array.from([ports[0], ...links, ports[1]]);
+      this.stageCache.set(path, chs);
+    }
+    return chs;
+  }
+
   private newFlow(): Flow {
     const m = this.maxStages;
     return {
-      p: null, serial: 0, bytes: 0, chs: new Int32Array(m), n: 0, firstHop: 0, endHop: 0,
+      p: null, serial: 0, bytes: 0, chs: NO_STAGES, n: 0, firstHop: 0, endHop: 0,
       sent: new Float64Array(m), arr: new Float64Array(m), tail: new Float64Array(m), reqPs: new Float64Array(m),
       stallPs: new Float64Array(m), holding: new Uint8Array(m), bursting: new Uint8Array(m), waitStage: -1,
     };
@@ -256,7 +270,7 @@ export class RouterNet implements EventTarget {
     if (cr < need) {
       if (f.stallPs[k] < 0) f.stallPs[k] = now;
       const pt = this.pendT[c];
-      if (pt.length > 0 && this.wakeAt[c] < 0) this.wake(c, pt[0]);
+      if (pt.length > 0 && this.wakeAt[c] < 0) this.wake(c, pt[this.pendHead[c]]);
       return;
     }
     if (f.stallPs[k] >= 0) {
@@ -288,12 +302,14 @@ export class RouterNet implements EventTarget {
   private drainCredits(c: number, now: number): number {
     const pt = this.pendT[c];
     const pb = this.pendB[c];
-    let i = 0;
+    let i = this.pendHead[c];
     while (i < pt.length && pt[i] <= now) this.credits[c] += pb[i++];
-    if (i > 0) {
-      pt.splice(0, i);
-      pb.splice(0, i);
+    if (i === pt.length) {
+      pt.length = 0;
+      pb.length = 0;
+      i = 0;
     }
+    this.pendHead[c] = i;
     return this.credits[c];
   }
 
@@ -307,7 +323,7 @@ export class RouterNet implements EventTarget {
       this.pendB[c].push(bytes);
     }
     const h = this.holder[c];
-    if (h !== null && h.stallPs[this.holderStage[c]] >= 0 && this.wakeAt[c] < 0) this.wake(c, pt.length > 0 ? pt[0] : now);
+    if (h !== null && h.stallPs[this.holderStage[c]] >= 0 && this.wakeAt[c] < 0) this.wake(c, pt.length > 0 ? pt[this.pendHead[c]] : now);
   }
 
   private wake(c: number, atPs: number): void {
