@@ -87,8 +87,9 @@ export class RouterNet implements EventTarget {
   /** Per channel: credits on their way back (times non-decreasing), and a WAKE pending. */
   private readonly pendT: number[][];
   private readonly pendB: number[][];
-  /** Per channel: index of the first pending credit return not yet taken. */
+  /** Per channel: index of the first pending credit return not yet taken, and one past the last. */
   private readonly pendHead: Int32Array;
+  private readonly pendLen: Int32Array;
   private readonly wakeAt: Float64Array;
   private readonly flowPool: Flow[] = [];
   private readonly stageCache = new WeakMap<readonly number[], Int32Array>();
@@ -124,6 +125,7 @@ export class RouterNet implements EventTarget {
     this.pendT = res.map(() => []);
     this.pendB = res.map(() => []);
     this.pendHead = new Int32Array(n);
+    this.pendLen = new Int32Array(n);
     this.wakeAt = new Float64Array(n).fill(-1);
     this.lastIn = new Int32Array(n).fill(-1);
     this.inOrder = new Int32Array(n);
@@ -266,11 +268,10 @@ export class RouterNet implements EventTarget {
     const avail = k === 0 ? left : f.arr[k - 1] - f.sent[k];
     const need = left < this.flitBytes ? left : this.flitBytes;
     if (avail < need) return; // woken by the next burst's head (onHead)
-    const cr = this.pendT[c].length > 0 ? this.drainCredits(c, now) : this.credits[c];
+    const cr = this.pendLen[c] > 0 ? this.drainCredits(c, now) : this.credits[c];
     if (cr < need) {
       if (f.stallPs[k] < 0) f.stallPs[k] = now;
-      const pt = this.pendT[c];
-      if (pt.length > 0 && this.wakeAt[c] < 0) this.wake(c, pt[this.pendHead[c]]);
+      if (this.pendLen[c] > 0 && this.wakeAt[c] < 0) this.wake(c, this.pendT[c][this.pendHead[c]]);
       return;
     }
     if (f.stallPs[k] >= 0) {
@@ -302,28 +303,27 @@ export class RouterNet implements EventTarget {
   private drainCredits(c: number, now: number): number {
     const pt = this.pendT[c];
     const pb = this.pendB[c];
+    const len = this.pendLen[c];
     let i = this.pendHead[c];
-    while (i < pt.length && pt[i] <= now) this.credits[c] += pb[i++];
-    if (i === pt.length) {
-      pt.length = 0;
-      pb.length = 0;
-      i = 0;
-    }
+    while (i < len && pt[i] <= now) this.credits[c] += pb[i++];
+    // All taken: start over at the front (the arrays keep their slots).
+    if (i === len) this.pendLen[c] = i = 0;
     this.pendHead[c] = i;
     return this.credits[c];
   }
 
   private returnCredits(c: number, bytes: number, atPs: number, now: number): void {
     const pt = this.pendT[c];
-    if (atPs <= now && pt.length === 0) this.credits[c] += bytes;
+    let len = this.pendLen[c];
+    if (atPs <= now && len === 0) this.credits[c] += bytes;
     else {
       // Keep the times non-decreasing (a burst stretched by a late tail returns no earlier).
-      const t = pt.length > 0 && pt[pt.length - 1] > atPs ? pt[pt.length - 1] : atPs;
-      pt.push(t);
-      this.pendB[c].push(bytes);
+      pt[len] = len > 0 && pt[len - 1] > atPs ? pt[len - 1] : atPs;
+      this.pendB[c][len] = bytes;
+      this.pendLen[c] = ++len;
     }
     const h = this.holder[c];
-    if (h !== null && h.stallPs[this.holderStage[c]] >= 0 && this.wakeAt[c] < 0) this.wake(c, pt.length > 0 ? pt[this.pendHead[c]] : now);
+    if (h !== null && h.stallPs[this.holderStage[c]] >= 0 && this.wakeAt[c] < 0) this.wake(c, len > 0 ? pt[this.pendHead[c]] : now);
   }
 
   private wake(c: number, atPs: number): void {
