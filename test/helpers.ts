@@ -13,7 +13,7 @@ export function testPackage(opts: {
   grid?: string[][];
   kinds?: Record<string, Partial<typeof KIND>>;
   channels?: [number, number][];
-  nop?: Partial<{ linkBandwidthGBps: number; hopLatencyNs: number; energyPjPerBit: number; packetBytes: number }>;
+  nop?: Partial<{ linkBandwidthGBps: number; hopLatencyNs: number; energyPjPerBit: number; packetBytes: number; model: string; bufferBytes: number; flitBytes: number; ejectionPorts: number }>;
   dram?: Partial<{ channelBandwidthGBps: number; latencyNs: number; energyPjPerBit: number }>;
 } = {}): Package {
   const grid = opts.grid ?? [['ws']];

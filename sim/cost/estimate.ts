@@ -104,7 +104,7 @@ export function jobLatencyPs(job: Job, topo: Topology, counts: Counts | null): n
     tileLoad(plan, t, tl);
     let loadTime = 0;
     forEachTileTransfer(job, tl, scratch, (path, bytes) => {
-      if (counts) for (const r of path) counts.resourceBytes[r] += bytes;
+      if (counts) countBytes(counts.resourceBytes, topo, path, bytes);
       loadTime = Math.max(loadTime, topo.transferTimePs(path, bytes));
     });
     const loadStart = Math.max(loadEnd, free0);
@@ -112,7 +112,7 @@ export function jobLatencyPs(job: Job, topo: Topology, counts: Counts | null): n
     compEnd = Math.max(loadEnd, compEnd) + cyclePs;
     let slotFree = compEnd;
     if (job.storePath) {
-      if (counts) for (const r of job.storePath) counts.resourceBytes[r] += tl.outputBytes;
+      if (counts) countBytes(counts.resourceBytes, topo, job.storePath, tl.outputBytes);
       slotFree = compEnd + topo.transferTimePs(job.storePath, tl.outputBytes);
     }
     end = Math.max(end, slotFree);
@@ -146,4 +146,10 @@ export function estimateProgram(prog: Program): Estimate {
     endSoFar = Math.max(endSoFar, end);
   }
   return { jobs, makespanPs: endSoFar, counts, energy: energyOf(prog.pkg, topo, counts, endSoFar) };
+}
+
+/** Adds `bytes` to every resource the path's bytes cross: its links and DRAM, and with routers its ports. */
+function countBytes(resourceBytes: Float64Array, topo: Topology, path: readonly number[], bytes: number): void {
+  for (const r of path) resourceBytes[r] += bytes;
+  for (const r of topo.portsOf(path)) resourceBytes[r] += bytes;
 }

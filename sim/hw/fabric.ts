@@ -24,6 +24,7 @@ import { serviceTimePs, Topology } from '../cost/topology';
 import { TraceSink } from '../trace/sink';
 import { PacketReporter } from '../trace/packet-counters';
 import { JobResourceDelays } from './job-resource-delay';
+import type { RouterNet } from './nop-router';
 
 /** Told when a transfer has delivered its last byte. */
 export interface TransferDone {
@@ -40,11 +41,13 @@ interface Xfer {
   /** Unique per transfer (records are pooled, so identity is not enough). */
   serial: number;
   startPs: number;
-  /** Waits behind other transfers per hop, and their sum, ps. */
+  /** Waits behind other transfers per hop (then at Topology.portsOf(path)), and their sum, ps. */
   waits: Float64Array;
   waitSum: number;
   /** Crosses a ChannelServer. */
   served: boolean;
+  /** Router model: the stages of its run of links, set on its first packet (sim/hw/nop-router.ts). */
+  nopStages: Int32Array | null;
   inFlight: number;
   done: TransferDone | null;
   token: number;
@@ -105,6 +108,9 @@ export class Fabric implements EventTarget {
   private readonly packetPool: Packet[] = [];
   /** The sink's packet reporter (a small monomorphic call per packet instead of a sink call). */
   private readonly reporter: PacketReporter | null;
+  /** Router model (sim/hw/nop.ts): runs of links go through it instead of per-link FIFOs. */
+  private net: RouterNet | null = null;
+  private readonly isLink: Uint8Array;
 
   constructor(
     private readonly engine: Engine,
@@ -127,6 +133,12 @@ export class Fabric implements EventTarget {
     if (sink && !sink.wantsPackets) this.sink = null;
     this.reporter = this.sink?.packetReporter ?? null;
     if (this.reporter) this.sink = null;
+    this.isLink = Uint8Array.from(topology.resources, (r) => (r.kind === 'link' ? 1 : 0));
+  }
+
+  /** Moves every run of links through `net` (the router model) instead of the per-link FIFOs. */
+  setNetwork(net: RouterNet): void {
+    this.net = net;
   }
 
   /** Serves resource r with `server` instead of the built-in FIFO. */
@@ -141,17 +153,18 @@ export class Fabric implements EventTarget {
    * `addr`: the DRAM byte address of the transfer's first byte (-1: the DRAM model allocates one).
    */
   send(path: readonly number[], bytes: number, done: TransferDone, token: number, job: number, write = false, addr = -1): void {
-    const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, startPs: 0, waits: new Float64Array(8), waitSum: 0, served: false, inFlight: 0, done: null, token: 0, job: 0 };
+    const x = this.xferPool.pop() ?? { path, bytes: 0, bytesLeft: 0, write: false, addr: -1, serial: 0, startPs: 0, waits: new Float64Array(8), waitSum: 0, served: false, nopStages: null, inFlight: 0, done: null, token: 0, job: 0 };
     x.path = path;
     x.bytes = bytes;
     x.write = write;
     x.addr = addr;
     x.serial = this.serial++;
     x.startPs = this.engine.nowPs;
-    if (x.waits.length < path.length) x.waits = new Float64Array(path.length);
-    else x.waits.fill(0, 0, path.length);
+    if (x.waits.length < path.length + 2) x.waits = new Float64Array(path.length + 2);
+    else x.waits.fill(0, 0, path.length + 2);
     x.waitSum = 0;
     x.served = false;
+    x.nopStages = null;
     x.bytesLeft = bytes;
     x.inFlight = 0;
     x.done = done;
@@ -180,6 +193,10 @@ export class Fabric implements EventTarget {
   private arrive(p: Packet, now: number): void {
     const x = p.xfer!;
     const r = x.path[p.hop];
+    if (this.net !== null && this.isLink[r] === 1) {
+      this.net.enter(p, now);
+      return;
+    }
     if (this.servers !== null && this.servers[r] !== null) {
       this.servers[r]!.enqueue(p, now);
       return;
@@ -212,6 +229,36 @@ export class Fabric implements EventTarget {
     if (p.hop === 0 && x.bytesLeft > 0) this.engine.at(nowPs, this, INJECT, x);
   }
 
+  /** Router model: x waited ps behind other traffic at path slot `slot` (len, len + 1: its ports). */
+  waited(x: Xfer, slot: number, ps: number): void {
+    x.waits[slot] += ps;
+    x.waitSum += ps;
+  }
+
+  /**
+   * Router model: resource r carried `bytes` of x from startPs to endPs (asked for at arrivePs),
+   * busy for busyPs of it (less on a resource of several ports in parallel).
+   */
+  carried(r: number, x: Xfer, arrivePs: number, startPs: number, endPs: number, bytes: number, busyPs: number): void {
+    this.busyPs[r] += busyPs;
+    this.bytes[r] += bytes;
+    if (this.reporter !== null) this.reporter.add(r, x.job, arrivePs, startPs, endPs, bytes);
+    else if (this.sink !== null) this.sink.packet(r, x.job, arrivePs, startPs, endPs, bytes);
+  }
+
+  /** Router model: packet p's tail left its source's injection port; a chiplet source sends its next packet now. */
+  sourceFreed(p: Packet, now: number): void {
+    const x = p.xfer!;
+    if (p.hop === 0 && x.bytesLeft > 0) this.inject(x, now);
+  }
+
+  /** Router model: packet p's tail left the NoP run ending before path index `hop`. */
+  leftNop(p: Packet, hop: number, now: number): void {
+    p.hop = hop;
+    if (hop < p.xfer!.path.length) this.arrive(p, now);
+    else this.deliver(p, now);
+  }
+
   /** Notes a wait behind another transfer's packet at hop `hop` (resource r). */
   private account(r: number, x: Xfer, hop: number, now: number, start: number): void {
     if (start > now && this.lastXfer[r] !== x.serial) {
@@ -228,7 +275,13 @@ export class Fabric implements EventTarget {
     const job = x.job < this.jobQueueDelayPs.length ? x.job : -1;
     if (job >= 0) this.jobQueueDelayPs[job] += lost;
     if (x.waitSum > 0) {
-      for (let i = 0; i < x.path.length; i++) if (x.waits[i] > 0) this.chargeResource(x.path[i], job, x.waitSum === x.waits[i] ? lost : (lost * x.waits[i]) / x.waitSum);
+      const n = x.path.length;
+      const ports = this.topology.portsOf(x.path);
+      for (let i = 0; i < n + ports.length; i++) {
+        if (x.waits[i] <= 0) continue;
+        const r = i < n ? x.path[i] : ports[i - n];
+        this.chargeResource(r, job, x.waitSum === x.waits[i] ? lost : (lost * x.waits[i]) / x.waitSum);
+      }
     } else {
       let r = x.path[0];
       for (const q of x.path) if (this.servers?.[q]) r = q;

@@ -6,7 +6,7 @@
 import { Engine } from '../engine/engine';
 import { Program, Job } from '../cost/program';
 import { addPlanCounts, Counts, Energy, energyOf, newCounts } from '../cost/energy';
-import { Fabric } from './fabric';
+import { createFabric } from './nop';
 import { JobResourceDelays } from './job-resource-delay';
 import { ChipletSim, JobHost } from './chiplet';
 import { TraceSink } from '../trace/sink';
@@ -75,7 +75,7 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
   const engine = new Engine({ fingerprint });
   const topo = prog.topology;
   const nJobs = prog.jobs.length;
-  const fabric = new Fabric(engine, topo, sink, nJobs);
+  const fabric = createFabric(engine, topo, sink, nJobs);
   const dram = createDramModel(prog.pkg, engine, fabric, topo);
   const jobs: JobTiming[] = prog.jobs.map(() => ({ startPs: -1, endPs: -1 }));
   const depsReadyPs = new Float64Array(nJobs);

@@ -17,12 +17,13 @@
  * background power over the end time). Chiplets do nothing here, so their static power is left out.
  */
 import { Engine, EventTarget } from '../engine/engine';
-import { Topology } from '../cost/topology';
+import { ResourceKind, Topology } from '../cost/topology';
 import { energyOf, newCounts } from '../cost/energy';
 import { Package } from '../input/types';
 import { TrafficRequest } from '../input/requests';
 import { TraceSink } from '../trace/sink';
-import { Fabric, TransferDone } from './fabric';
+import { TransferDone } from './fabric';
+import { createFabric } from './nop';
 import { createDramModel } from './dram';
 
 export interface LatencyStats {
@@ -33,7 +34,7 @@ export interface LatencyStats {
 
 export interface TrafficResource {
   readonly name: string;
-  readonly kind: 'link' | 'dram';
+  readonly kind: ResourceKind;
   readonly bytes: number;
   readonly busyNs: number;
   /** busyNs / endNs. */
@@ -96,7 +97,7 @@ function latencyStats(valuesPs: Float64Array): LatencyStats | null {
 export function runTraffic(pkg: Package, requests: readonly TrafficRequest[], sink: TraceSink | null = null): TrafficResult {
   const engine = new Engine();
   const topo = new Topology(pkg);
-  const fabric = new Fabric(engine, topo, sink, 0);
+  const fabric = createFabric(engine, topo, sink, 0);
   const dram = createDramModel(pkg, engine, fabric, topo);
   const n = requests.length;
   // Injection order: by time, then file order (a stable sort of indices).

@@ -14,6 +14,20 @@ export const DRAM_MODELS = ['channel', 'banked', 'banked-packet'] as const;
 /** Optional controller fields of the banked models (sim/hw/dram-controller.ts). */
 const CONTROLLER_FIELDS = ['readQueueDepth', 'writeQueueDepth', 'writeHighWatermark', 'writeLowWatermark'] as const;
 
+/** NoP components a package may name (sim/hw/nop.ts); the first is the default. */
+export const NOP_MODELS = ['router', 'link'] as const;
+
+/**
+ * Router defaults. flitBytes 64: one flit per router cycle on a 100 GB/s link is a 1.56 GHz
+ * clock, the order of the NoP routers' clocks in Simba (Shao et al., MICRO 2019). bufferBytes
+ * 8192 = 128 flits per input port, BookSim2's default input buffer (num_vcs 16 x vc_buf_size 8,
+ * src/booksim_config.cpp); it also covers the credit loop's bandwidth-delay product on the
+ * shipped packages (100 GB/s x 2 x 35 ns = 7 KB), the sizing rule of Dally & Towles,
+ * "Principles and Practices of Interconnection Networks" (2004), ch. 16, so a lone stream runs
+ * at link rate.
+ */
+export const NOP_DEFAULTS = { flitBytes: 64, bufferBytes: 8192 } as const;
+
 export function loadPackage(file: string): Package {
   return parsePackage(file, readJsonFile(file));
 }
@@ -65,12 +79,24 @@ export function parsePackage(file: string, json: unknown): Package {
     }),
   );
 
-  const nopN = top.get('nop').obj(['linkBandwidthGBps', 'hopLatencyNs', 'energyPjPerBit'], ['packetBytes', 'note']);
+  const nopN = top.get('nop').obj(
+    ['linkBandwidthGBps', 'hopLatencyNs', 'energyPjPerBit'],
+    ['packetBytes', 'note', 'model', 'bufferBytes', 'flitBytes', 'ejectionPorts'],
+  );
+  const packetBytes = nopN.opt('packetBytes')?.ranged('nop.packetBytes') ?? 2048;
+  const flitBytes = nopN.opt('flitBytes')?.ranged('nop.flitBytes') ?? NOP_DEFAULTS.flitBytes;
+  const bufferBytes = nopN.opt('bufferBytes')?.ranged('nop.bufferBytes') ?? NOP_DEFAULTS.bufferBytes;
+  if (flitBytes > packetBytes) nopN.get('flitBytes').fail(`${flitBytes} bytes: a flit cannot be larger than a packet (packetBytes ${packetBytes})`);
+  if (bufferBytes < flitBytes) nopN.get('bufferBytes').fail(`${bufferBytes} bytes: a router input buffer must hold at least one flit (flitBytes ${flitBytes})`);
   const nop = {
     linkBandwidthGBps: nopN.get('linkBandwidthGBps').ranged('nop.linkBandwidthGBps'),
     hopLatencyNs: nopN.get('hopLatencyNs').ranged('nop.hopLatencyNs'),
     energyPjPerBit: nopN.get('energyPjPerBit').ranged('nop.energyPjPerBit'),
-    packetBytes: nopN.opt('packetBytes')?.ranged('nop.packetBytes') ?? 2048,
+    packetBytes,
+    model: (nopN.opt('model')?.str(NOP_MODELS) ?? 'router') as (typeof NOP_MODELS)[number],
+    bufferBytes,
+    flitBytes,
+    ejectionPorts: nopN.opt('ejectionPorts')?.ranged('nop.ejectionPorts') ?? 1,
   };
 
   // "channel" (default): a FIFO with bandwidth and latency. "banked" / "banked-packet": a preset's

@@ -117,6 +117,14 @@ export interface NopSpec {
   readonly energyPjPerBit: number;
   /** Transfers are cut into packets of this size (the last may be shorter). */
   readonly packetBytes: number;
+  /** NoP component (sim/hw/nop.ts): "router" (input-buffered routers) or "link" (a FIFO per link). */
+  readonly model: 'router' | 'link';
+  /** Router model: input buffer per router port, bytes (credits are counted against it). */
+  readonly bufferBytes: number;
+  /** Router model: flow-control unit, bytes (the smallest piece a credit-limited packet moves). */
+  readonly flitBytes: number;
+  /** Router model: ejection ports per terminal, each one link's bandwidth. */
+  readonly ejectionPorts: number;
 }
 
 export interface DramChannel {

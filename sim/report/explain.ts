@@ -18,10 +18,11 @@ import { Estimate } from '../cost/estimate';
 import { SimResult } from '../hw/replay';
 import { closedForm, ClosedFormWindow, pipelineFormula } from '../cost/closedform';
 import { edpJs, Energy } from '../cost/energy';
+import { ResourceKind } from '../cost/topology';
 
 export interface ResourceRow {
   name: string;
-  kind: 'link' | 'dram';
+  kind: ResourceKind;
   busyPs: number;
   utilization: number;
   /** Queueing delay this resource imposed on other transfers' packets, ps. */

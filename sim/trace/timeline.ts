@@ -720,9 +720,10 @@ export abstract class TimelineSink implements TraceSink {
     const resTracks: CounterTrack[] = new Array(2 * nRes);
     const kinds: [boolean, number, string][] = [[true, n + 2, 'NoP'], [false, n + 3, 'DRAM']];
     for (const [isLink, pid, pname] of kinds) {
-      const list = this.resources.filter((r) => (r.kind === 'link') === isLink);
+      // Router ports (router NoP model) are NoP resources like links: utilisation and queue.
+      const list = this.resources.filter((r) => (r.kind !== 'dram') === isLink);
       if (list.length === 0) continue;
-      const p = this.newProcess(pid, pname, isLink ? 'Network-on-package links (one per direction).' : 'DRAM channels.');
+      const p = this.newProcess(pid, pname, isLink ? 'Network-on-package links (one per direction) and router injection / ejection ports.' : 'DRAM channels.');
       for (const r of list) {
         resTracks[2 * r.index] = isLink
           ? this.newCounter(p, `${r.name} utilisation`, 'fraction', 'link-util', `Busy fraction of link ${r.name} (${r.bandwidthGBps} GB/s), averaged per window.`)
@@ -1250,7 +1251,7 @@ export abstract class TimelineSink implements TraceSink {
         const res = this.resources[r];
         const bytes = sums.get(3 * r);
         const pj = bytes * 8 * res.energyPjPerBit;
-        if (res.kind === 'link') {
+        if (res.kind !== 'dram') {
           nopPj += pj;
           this.counterAt(2 * r, tsNs, sums.get(3 * r + 1) / lenPs);
         } else {

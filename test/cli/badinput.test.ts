@@ -57,6 +57,14 @@ describe('values so large they allocate without bound: documented ranges, checke
     const p = put('p-hop.json', pkgWith((x) => (x.nop.hopLatencyNs = 1e308)));
     await expectError(['run', '--scenario', SCEN, '--package', p, '--no-trace'], `${p}: nop.hopLatencyNs: must be <= 1000000 ns (the documented sane range), got 1e+308`);
   });
+  test('router NoP fields: an unknown model, a flit larger than a packet, a buffer smaller than a flit', async () => {
+    const m = put('p-nopmodel.json', pkgWith((x) => (x.nop.model = 'mesh')));
+    await expectError(['run', '--scenario', SCEN, '--package', m, '--no-trace'], `${m}: nop.model: expected one of router, link, got "mesh"`);
+    const f = put('p-flit.json', pkgWith((x) => Object.assign(x.nop, { packetBytes: 1024, flitBytes: 2048 })));
+    await expectError(['run', '--scenario', SCEN, '--package', f, '--no-trace'], `${f}: nop.flitBytes: 2048 bytes: a flit cannot be larger than a packet (packetBytes 1024)`);
+    const b = put('p-buf.json', pkgWith((x) => (x.nop.bufferBytes = 32)));
+    await expectError(['run', '--scenario', SCEN, '--package', b, '--no-trace'], `${b}: nop.bufferBytes: 32 bytes: a router input buffer must hold at least one flit (flitBytes 64)`);
+  });
   test('peRows 1e308', async () => {
     const p = put('p-pe.json', pkgWith((x) => (x.kinds.ws.peRows = 1e308)));
     await expectError(['run', '--scenario', SCEN, '--package', p, '--no-trace'], `${p}: kinds.ws.peRows: must be <= 4096 PEs (the documented sane range), got 1e+308`);

@@ -5,7 +5,7 @@ import { testPackage } from '../helpers';
 
 // 1x3 package: links 100 GB/s (2048-byte packet = 20480 ps), 35 ns per hop; DRAM 64 GB/s
 // (2048 bytes = 32000 ps), 200 ns, attached to c0_0.
-const pkg = testPackage({ grid: [['ws', 'ws', 'ws']] });
+const pkg = testPackage({ grid: [['ws', 'ws', 'ws']], nop: { model: 'link' } });
 const topo = new Topology(pkg);
 const dram0 = topo.resources.find((r) => r.name === 'dram0')!.index;
 const link = (from: string, to: string) => topo.resources.find((r) => r.name === `${from}->${to}`)!.index;

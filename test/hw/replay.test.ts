@@ -81,11 +81,11 @@ describe('replay: hand-computed cases', () => {
     const rec = new Recorder();
     const sim = await simulate(prog, { sink: rec });
     const load = (j: number) => rec.loads.find((l) => l.job === j)!;
-    // First tiles (2048 bytes, one packet each) start together. Alone: a's load = 20480 + 35000
-    // = 55480; b's = 2 * (20480 + 35000) = 110960. On the shared first link a's packet goes
-    // first, b's waits for it: 20480 + 110960 = 131440.
+    // First tiles (2048 bytes, one packet each) start together. Alone (router NoP, cut-through):
+    // a's load = 20480 + 35000 = 55480; b's = 2 * 35000 + 20480 = 90480. At c0_0's injection port
+    // a's packet goes first, b's waits for it: 20480 + 90480 = 110960.
     expect(load(1).end - load(1).start).toBe(55480);
-    expect(load(2).end - load(2).start).toBe(131440);
+    expect(load(2).end - load(2).start).toBe(110960);
     const est = estimateProgram(prog);
     expect(est.jobs[2].endPs - est.jobs[2].startPs).toBeLessThan(sim.jobs[2].endPs - sim.jobs[2].startPs);
     // Dynamic energy is identical anyway: the same bytes cross the same links.

@@ -19,7 +19,7 @@ const PKG_JSON = {
   name: 'mesh3',
   kinds: { ws: KIND },
   grid: [['ws', 'ws', 'ws'], ['ws', 'ws', 'ws'], ['ws', 'ws', 'ws']],
-  nop: { linkBandwidthGBps: 100, hopLatencyNs: 35, energyPjPerBit: 2, packetBytes: 2048 },
+  nop: { linkBandwidthGBps: 100, hopLatencyNs: 35, energyPjPerBit: 2, packetBytes: 2048, model: 'link' },
   dram: { channelBandwidthGBps: 64, latencyNs: 200, energyPjPerBit: 15, channels: [[0, 0]] },
 };
 const pkg = parsePackage('mesh3.json', PKG_JSON);

@@ -61,7 +61,8 @@ describe('fast job cost = the reference walk of lowered jobs', () => {
         const ref = jobLatencyPs(job, topo, counts);
         expect(walker.latencyPs(job)).toBe(ref);
         const bytes = new Float64Array(topo.resources.length);
-        for (let j = 0; j < walker.pathCount; j++) for (const r of walker.paths[j]) bytes[r] += walker.pathBytes[j];
+        // Every resource a path's bytes cross: the path, and with the router NoP its ports.
+        for (let j = 0; j < walker.pathCount; j++) for (const r of [...walker.paths[j], ...topo.portsOf(walker.paths[j])]) bytes[r] += walker.pathBytes[j];
         expect(bytes).toEqual(counts.resourceBytes);
         const dyn = walker.dynamicPj(job);
         expect(dyn).toBe(referenceCost(job, topo, shapes).dynamicPj);

@@ -20,7 +20,7 @@ export function jobPoints(c: Comparison) {
 /** The resources that imposed any queueing delay, largest first, at most `limit`. */
 export function topResources(c: Comparison, limit = 15) {
   return c.resources.filter((r) => r.queueDelayPs > 0).slice(0, limit).map((r) => ({
-    resource: r.name, kind: r.kind === 'dram' ? 'DRAM channel' : 'NoP link', queueDelayUs: r.queueDelayPs / US, busyUs: r.busyPs / US, utilization: r.utilization,
+    resource: r.name, kind: r.kind === 'dram' ? 'DRAM channel' : r.kind === 'port' ? 'router port' : 'NoP link', queueDelayUs: r.queueDelayPs / US, busyUs: r.busyPs / US, utilization: r.utilization,
     mostDelayed: r.jobs.slice(0, 3).map((j) => `${j.job} (${(j.delayPs / US).toPrecision(3)} us)`).join(', '),
   }));
 }
