@@ -14,7 +14,8 @@ import { comparePackages, shippedScenarios } from '../report/packages';
 import { loadPackage } from '../input/package';
 import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
-import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesText, summaryText, table } from '../report/format';
+import { decompositionText, explanationText, jobErrorText, jobsCsv, jobsText, RELATIVE_ERROR_NOTE, resourcesText, summaryText, table, timingText, wrappedTable } from '../report/format';
+import { jsonOut } from '../report/json-names';
 import { OutputError, describeCode, processTemps, writeFileAtomic } from '../output/atomic';
 import { CostArgs, costOfLayer, costText } from '../report/layer';
 import { openSinks } from './sinks';
@@ -95,13 +96,15 @@ function scheduleOptions(args: Common & SchedArgs): ScheduleOptions {
   };
 }
 
-function printEvaluation(args: Common & { jobTable?: boolean }, ev: Evaluation, extra: Record<string, unknown>): void {
+function printEvaluation(args: Common & { jobTable?: boolean; wide?: boolean }, ev: Evaluation, extra: Record<string, unknown>): void {
   const c = ev.comparison;
-  const eventsPerSec = ev.sim.events / Math.max(ev.wallMs / 1000, 1e-9);
+  const simMs = Math.max(ev.wallMs - ev.traceMs, 0);
+  const eventsPerSec = ev.sim.events / Math.max(simMs / 1000, 1e-9);
   const done = modelCompletions(ev.program, ev.estimate.jobs, ev.sim.jobs);
   if (args.json) {
     const { rows, ...totals } = c;
-    out(JSON.stringify({ ...extra, ...totals, models: done, simWallMs: ev.wallMs, eventsPerSecond: Math.round(eventsPerSec), ...(args.jobTable ? { rows } : {}) }, null, 2));
+    // simWallMs: simulation and trace writing together (its meaning before simulationMs and traceWriteMs).
+    out(jsonOut({ ...extra, ...totals, models: done, simulationMs: simMs, traceWriteMs: ev.traceMs, simWallMs: ev.wallMs, eventsPerSecond: Math.round(eventsPerSec), ...(args.jobTable ? { rows } : {}) }));
     return;
   }
   const p = ev.program.pkg;
@@ -110,20 +113,21 @@ function printEvaluation(args: Common & { jobTable?: boolean }, ev: Evaluation, 
   out(`package  ${c.package} (${p.rows}x${p.cols}: ${mix}), schedule ${extra.strategy ?? ''}`.trimEnd());
   out('');
   out(summaryText(c));
+  out(`(${RELATIVE_ERROR_NOTE}; see README, "Reading the output")`);
   out('');
   out(decompositionText(c));
   out('');
   out(resourcesText(c, 3));
   out('');
-  out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)} (|sim - ana| / ana)`);
-  out(`simulation: ${c.events} events in ${ev.wallMs.toFixed(1)} ms (${(eventsPerSec / 1e6).toFixed(2)} M events/s)${c.fingerprint ? `, fingerprint ${c.fingerprint}` : ''}`);
+  out(jobErrorText(c));
+  out(timingText(c, ev.wallMs, ev.traceMs));
   if (done.some((d) => d.latencySloMs)) {
     out('');
     out(completionsText(done));
   }
   if (args.jobTable) {
     out('');
-    out(jobsText(c));
+    out(jobsText(c, Infinity, args.wide, '`mcmsim validate --format csv` writes them for a file'));
   }
   for (const [k, v] of Object.entries(extra)) if (k !== 'strategy' && v) out(`${k}: ${v}`);
 }
@@ -155,7 +159,7 @@ function cmdSchedule(args: Common & SchedArgs & { scenario: string; package: str
   else out(`wrote ${args.out}: ${schedule.jobs.length} jobs (${args.strategy})`);
 }
 
-async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string; html?: string; argv?: string[] }) {
+async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string; wide: boolean; html?: string; argv?: string[] }) {
   let ev: Evaluation;
   if (args.schedule) {
     const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
@@ -169,14 +173,15 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
   const c = ev.comparison;
   if (args.html) writeHtmlReport(args.html, validateReport(c, reportMeta(args.schedule ? [args.schedule] : [args.scenario, args.package], args.seed, args.argv)), args.quiet);
   const format = args.json ? 'json' : args.format;
-  if (format === 'json') out(JSON.stringify(c, null, 2));
+  if (format === 'json') out(jsonOut(c));
   else if (format === 'csv') process.stdout.write(jobsCsv(c));
   else {
-    out(jobsText(c));
+    out(jobsText(c, Infinity, args.wide));
     out('');
     out(summaryText(c));
+    out(`(${RELATIVE_ERROR_NOTE})`);
     out('');
-    out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)}`);
+    out(jobErrorText(c));
     out('');
     out(explanationText(c));
   }
@@ -184,7 +189,7 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
 
 const PACKAGES_3X3 = ['het_sides_3x3', 'het_cross_3x3', 'ws_3x3', 'os_3x3'].map((n) => path.join(ROOT, 'models/packages', `${n}.json`));
 
-async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string; jobs?: number; html?: string; baseline?: string; argv?: string[] }) {
+async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string; wide: boolean; jobs?: number; html?: string; baseline?: string; argv?: string[] }) {
   const scenarios = args.scenarios?.length ? args.scenarios : shippedScenarios(ROOT);
   const packages = args.packages?.length ? args.packages : PACKAGES_3X3;
   const jobs = jobsOption(args.jobs);
@@ -196,7 +201,7 @@ async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; pac
     return runUnits('package', units, { jobs, onResult: (i) => p.unit(unitLabel(units[i])) });
   });
   if (args.html) writeHtmlReport(args.html, compareReport(r, reportMeta([...scenarios, ...packages], args.seed, args.argv), args.baseline), args.quiet);
-  out(args.json ? JSON.stringify(r, null, 2) : comparisonText(r, args.format === 'md'));
+  out(args.json ? jsonOut(r) : comparisonText(r, args.format as 'text' | 'md' | 'csv', args.wide));
 }
 
 async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: string[]; out?: string; shard?: string; jobs?: number; format: 'text' | 'md' | 'csv' | 'json'; html?: string; argv?: string[] }): Promise<number> {
@@ -238,9 +243,10 @@ async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: str
   }
 }
 
-function cmdCost(args: Common & CostArgs) {
+function cmdCost(args: Common & CostArgs & { wide: boolean }) {
   const r = costOfLayer(args);
-  out(args.json ? JSON.stringify(r, null, 2) : costText(r, table));
+  // Values too long for 100 columns wrap at their commas unless --wide.
+  out(args.json ? JSON.stringify(r, null, 2) : costText(r, args.wide ? table : wrappedTable));
 }
 
 export function buildCli(argv: string[]): Argv {
@@ -269,7 +275,8 @@ export function buildCli(argv: string[]): Argv {
       .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
       .option('chrome-trace', { type: 'string', describe: 'write a Chrome JSON trace' })
       .option('trace-packets', { type: 'boolean', default: false, describe: 'also a slice per run of back-to-back packets on every NoP link and DRAM channel (larger, slower)' })
-      .option('job-table', { type: 'boolean', default: false, describe: 'also print every job (per-job analytical vs simulated)' })
+      .option('job-table', { type: 'boolean', default: false, describe: 'also print every job (closed form, list schedule and simulation per job)' })
+      .option('wide', { type: 'boolean', default: false, describe: 'job table: every column, however wide (by default it fits 100 columns)' })
       .option('fingerprint', { type: 'boolean', default: false, describe: 'also hash the simulator\'s event sequence (catches any change of behaviour; slower)' });
   return yargs(argv)
     .scriptName('mcmsim')
@@ -280,7 +287,8 @@ export function buildCli(argv: string[]): Argv {
     .command('schedule', 'schedule a scenario on a package and write the schedule file', (y) => io(common(y)).option('out', { type: 'string', demandOption: true, describe: 'schedule file to write' }))
     .command('simulate', 'replay a schedule file in the discrete-event simulator', (y) => traces(common(y)).option('schedule', { type: 'string', demandOption: true }))
     .command('validate', 'analytical vs simulated, per job and for the scenario', (y) =>
-      html(io(common(y))).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text' }),
+      html(io(common(y))).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text', describe: 'text: tables for a terminal; csv: one line per job, every column; json: everything, machine-readable (as --json)' })
+        .option('wide', { type: 'boolean', default: false, describe: 'text: the job table with every column, however wide (by default it fits 100 columns)' }),
     )
     .command('compare', 'every scenario on every package: EDP, latency, energy (analytical and simulated), heterogeneous vs homogeneous', (y) =>
       html(sched(common(y)))
@@ -288,7 +296,8 @@ export function buildCli(argv: string[]): Argv {
         .option('scenarios', { type: 'array', string: true, describe: 'scenario files (default: the ten in models/scenarios)' })
         .option('packages', { type: 'array', string: true, describe: 'package files (default: the 3x3 heterogeneous and homogeneous packages)' })
         .option('gap', { type: 'boolean', default: false, describe: 'also run the exhaustive reference and report SCAR\'s optimality gap' })
-        .option('format', { choices: ['text', 'md'], default: 'text' })
+        .option('format', { choices: ['text', 'md', 'csv'], default: 'text', describe: 'text: a table fitting 100 columns (see --wide); md: a Markdown table, csv: comma-separated, both with every column' })
+        .option('wide', { type: 'boolean', default: false, describe: 'text: every column, however wide (by default the least needed ones are left out to fit 100 columns)' })
         .option('jobs', { type: 'number', describe: 'worker threads, one unit (scenario x package) each (default: the cores); output is the same for any number' }),
     )
     .command('sweep <spec> [files..]', 'run a sweep spec\'s grid (scenarios x packages x strategies x objectives x seeds x overrides), one JSON line per unit; "sweep merge FILES..." joins results into a table', (y) =>
@@ -316,13 +325,14 @@ export function buildCli(argv: string[]): Argv {
     .command('cost', 'analytical cost of one layer on one chiplet', (y) =>
       common(y)
         .option('layer', { type: 'string', demandOption: true, describe: 'layer as JSON (workload layer syntax) or file.json#layerName' })
-        .option('dataflow', { choices: ['ws', 'os', 'rs'], demandOption: true })
+        .option('dataflow', { choices: ['ws', 'os', 'rs'], demandOption: true, describe: 'the chiplet\'s dataflow: ws weight-, os output-, rs row-stationary' })
         .option('pes', { type: 'number', describe: 'PE count (a square array)' })
         .option('array', { type: 'string', describe: 'PE array as ROWSxCOLS' })
         .option('buffer', { type: 'number', describe: 'buffer bytes' })
-        .option('samples', { type: 'number', default: 1 })
+        .option('samples', { type: 'number', default: 1, describe: 'batch samples the layer runs at once' })
         .option('objective', { choices: ['latency', 'energy', 'edp'], default: 'latency', describe: 'what the mapper minimises (latency: ties by energy)' })
         .option('top', { type: 'number', default: 1, describe: 'also show the next best N - 1 mappings' })
+        .option('wide', { type: 'boolean', default: false, describe: 'do not wrap long values to fit 100 columns' })
         .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
     )
     .command('import <format> <model>', 'convert a model (ONNX) into a workload file', (y) => importOptions(common(y)))

@@ -40,7 +40,7 @@ export function compareSections(r: PackageComparison, baseline: string): Section
       table: {
         columns: [
           { key: 'scenario', title: 'scenario' }, { key: 'kind', title: 'kind' }, { key: 'package', title: 'package' },
-          { key: 'edpJs', title: 'EDP sim (J*s)' }, { key: 'edpVsBaseline', title: `EDP / ${baseline}` },
+          { key: 'edpJs', title: 'EDP simulation (J*s)' }, { key: 'edpVsBaseline', title: `EDP / ${baseline}` },
           { key: 'analyticalEdpJs', title: 'EDP list schedule (J*s)' }, { key: 'closedFormEdpJs', title: 'EDP closed form (J*s)' },
         ],
         rows,

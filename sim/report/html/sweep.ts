@@ -84,7 +84,7 @@ function tableOf(rows: readonly SweepRow[]): { columns: Column[]; rows: Record<s
     columns: [
       { key: 'sweep', title: 'sweep' }, { key: 'unit', title: 'unit', format: 'int' }, { key: 'scenario', title: 'scenario' }, { key: 'package', title: 'package' },
       { key: 'strategy', title: 'strategy' }, ...(obj ? [{ key: 'objective', title: 'objective' }] : []), { key: 'seed', title: 'seed' }, ...keys.map((k) => ({ key: `ov.${k}`, title: PARAMETER_TITLES[k] ?? k })),
-      { key: 'latencyMs', title: 'latency sim (ms)' }, { key: 'energyMj', title: 'energy sim (mJ)' }, { key: 'edpJs', title: 'EDP sim (J*s)' }, { key: 'analyticalEdpJs', title: 'EDP ana (J*s)' },
+      { key: 'latencyMs', title: 'latency simulation (ms)' }, { key: 'energyMj', title: 'energy simulation (mJ)' }, { key: 'edpJs', title: 'EDP simulation (J*s)' }, { key: 'analyticalEdpJs', title: 'EDP list schedule (J*s)' },
       { key: 'error', title: 'error' },
     ],
     rows: rows.map((r) => ({
