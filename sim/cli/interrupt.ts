@@ -26,16 +26,18 @@ process.stdin.on('data', (d) => {
     if (l === 'done') done = true; else if (l[0] === 's') what = l.slice(1); else if (l[0] === 'w') wrote.push(l.slice(1));
   }
 });
-function speak(why) {
+let ctrlC = false;
+function speak() {
   if (done) return;
   done = true;
   const written = wrote.length ? 'wrote only ' + wrote.join(', ') + ' before' : 'nothing was written';
-  process.stderr.write('mcmsim: ' + why + ': stopped ' + what + '; ' + written + '\\n');
+  process.stderr.write('mcmsim: ' + (ctrlC ? 'interrupted (Ctrl-C)' : 'killed by a signal') + ': stopped ' + what + '; ' + written + '\\n');
 }
-// Ctrl-C reaches the whole process group: speak at once (the command dies of it too).
-process.on('SIGINT', () => { speak('interrupted (Ctrl-C)'); process.exit(0); });
+// Ctrl-C reaches the whole process group (the command dies of it too): speak once the command's
+// last status lines still in the pipe are read (the pipe's end), or after 100 ms at most.
+process.on('SIGINT', () => { ctrlC = true; setTimeout(() => { speak(); process.exit(0); }, 100); });
 process.on('SIGTERM', () => {});
-process.stdin.on('end', () => speak('killed by a signal'));
+process.stdin.on('end', () => { speak(); process.exit(0); });
 `;
 
 /** What a long command is doing, for the line printed if it is stopped. */
