@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { comparisonText, csvTable, decompositionText, fitTable, jobErrorText, jobsText, summaryText, TEXT_WIDTH, timingText, worstJobsText, wrappedTable, wrapText } from '../../sim/report/format';
+import { comparisonText, csvTable, jobsCsv, decompositionText, fitTable, jobErrorText, jobsText, summaryText, TEXT_WIDTH, timingText, worstJobsText, wrappedTable, wrapText } from '../../sim/report/format';
 import { jsonOut, withNewNames } from '../../sim/report/json-names';
 import { costOfLayer, costText } from '../../sim/report/layer';
 import { evaluate, loadInputs, makeSchedule } from '../../sim/pipeline';
@@ -89,6 +89,15 @@ describe('relative errors: one base (the estimate), unsigned magnitudes', () => 
     expect(calls).toEqual(['begin', 'job', 'tile', 'packet', 'end']);
     expect(t.wantsPackets).toBe(true);
     expect(t.ns / 1e6).toBeGreaterThanOrEqual(19);
+  });
+});
+
+describe('CSV names', () => {
+  test('validate --format csv: list_schedule_ps, and analytical_ps repeating it at the end', () => {
+    const lines = jobsCsv(c).trim().split('\n').map((l) => l.split(','));
+    expect(lines[0][5]).toBe('list_schedule_ps');
+    expect(lines[0][lines[0].length - 1]).toBe('analytical_ps');
+    for (const l of lines.slice(1)) expect(l[l.length - 1]).toBe(l[5]);
   });
 });
 
