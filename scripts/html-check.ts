@@ -15,9 +15,28 @@ import { pathToFileURL } from 'url';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** The window a report is laid out in: a common laptop screen; "the first screenful" is its height. */
+export const SCREEN = { width: 1280, height: 1000 };
+
+/** What one plot looks like on the page (recorded by sim/report/html/page.ts's measure()). */
+export interface PlotGeometry {
+  /** Page coordinates (px, from the top of the page) of the plot's top and bottom edges. */
+  top: number;
+  bottom: number;
+  /** Axis labels shown (not hidden for overlap), every axis. */
+  labels: string[];
+  /** Pairs of labels on one axis whose boxes overlap. */
+  overlaps: number;
+  /** The data value every bar grows from (vertical bars: y; horizontal: x); NaN without bars or a shared edge. */
+  barBaseY: number;
+  barBaseX: number;
+}
+
 export interface HtmlCheck {
   /** Plot id -> SVG marks drawn (0: failed or empty). */
   marks: Record<string, number>;
+  /** Plot id -> where it lies and what its axes show. */
+  plots: Record<string, PlotGeometry>;
   /** Plots still rendering when the page was read (should be 0). */
   pending: number;
   errors: number;
@@ -46,18 +65,27 @@ const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).e
 /** Renders `file` (virtual time: the page's scripts run to completion) and reads what it recorded. */
 export function checkHtml(file: string, screenshot?: { file: string; width?: number; height?: number }): HtmlCheck {
   const url = pathToFileURL(path.resolve(file)).href;
-  const dom = chromium(['--virtual-time-budget=20000', '--dump-dom', url]);
+  // The window of SCREEN: positions on the page are measured in it.
+  const dom = chromium(['--virtual-time-budget=20000', `--window-size=${SCREEN.width},${SCREEN.height}`, '--hide-scrollbars', '--dump-dom', url]);
   const html = /<html[^>]*>/.exec(dom)?.[0] ?? '';
+  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
   const marks: Record<string, number> = {};
-  for (const m of dom.matchAll(/<div[^>]*\bid="plot-([^"]+)"[^>]*>/g)) marks[m[1]] = Number(attr(m[0], 'data-marks') ?? 0);
-  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  const plots: Record<string, PlotGeometry> = {};
+  for (const m of dom.matchAll(/<div[^>]*\bid="plot-([^"]+)"[^>]*>/g)) {
+    marks[m[1]] = Number(attr(m[0], 'data-marks') ?? 0);
+    const num = (name: string) => Number(attr(m[0], name) || NaN);
+    plots[m[1]] = {
+      top: num('data-top'), bottom: num('data-bottom'), labels: JSON.parse(unescape(attr(m[0], 'data-labels') ?? '[]')) as string[],
+      overlaps: num('data-overlaps'), barBaseY: num('data-bar-base-y'), barBaseX: num('data-bar-base-x'),
+    };
+  }
   const result = {
-    marks, pending: Number(attr(html, 'data-pending') ?? -1), errors: Number(attr(html, 'data-errors') ?? -1), warnings: Number(attr(html, 'data-warnings') ?? -1),
+    marks, plots, pending: Number(attr(html, 'data-pending') ?? -1), errors: Number(attr(html, 'data-errors') ?? -1), warnings: Number(attr(html, 'data-warnings') ?? -1),
     messages: unescape(attr(html, 'data-messages') ?? ''),
   };
   if (screenshot) {
     const shot = path.resolve(screenshot.file);
-    chromium(['--virtual-time-budget=20000', '--hide-scrollbars', `--window-size=${screenshot.width ?? 1280},${screenshot.height ?? 4000}`, `--screenshot=${shot}`, url]);
+    chromium(['--virtual-time-budget=20000', '--hide-scrollbars', `--window-size=${screenshot.width ?? SCREEN.width},${screenshot.height ?? 4000}`, `--screenshot=${shot}`, url]);
     if (!fs.existsSync(shot)) throw new Error(`chromium wrote no screenshot ${shot}`);
   }
   return result;

@@ -18,6 +18,7 @@ import { makeRng } from './engine/rng';
 import { simulate, SimResult } from './hw/replay';
 import { compare, Comparison } from './report/compare';
 import { TraceSink } from './trace/sink';
+import { TimedSink } from './trace/timed';
 
 export const STRATEGIES = ['scar', 'greedy', 'exhaustive', 'standalone'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -106,7 +107,10 @@ export interface Evaluation {
   estimate: Estimate;
   sim: SimResult;
   comparison: Comparison;
+  /** Wall time of the simulation, trace writing included. */
   wallMs: number;
+  /** Of wallMs, the time spent in the trace sinks (encoding and writing the traces); 0 without. */
+  traceMs: number;
 }
 
 /** What a trace sink may want to know about the run it records. */
@@ -124,9 +128,10 @@ export interface SinkContext {
 export async function evaluate(schedule: Schedule, inputs: Inputs, openSink: (ctx: SinkContext) => TraceSink | null = () => null, opts: { fingerprint?: boolean } = {}): Promise<Evaluation> {
   const program = lowerSchedule(schedule, inputs.scenario, inputs.pkg);
   const estimate = estimateProgram(program);
-  const sink = openSink({ program, estimate, schedule });
+  const opened = openSink({ program, estimate, schedule });
+  const sink = opened && new TimedSink(opened);
   const t0 = process.hrtime.bigint();
   const sim = await simulate(program, { sink, fingerprint: opts.fingerprint });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { program, estimate, sim, comparison: compare(program, estimate, sim), wallMs };
+  return { program, estimate, sim, comparison: compare(program, estimate, sim), wallMs, traceMs: sink ? sink.ns / 1e6 : 0 };
 }

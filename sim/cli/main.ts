@@ -14,7 +14,8 @@ import { comparePackages, shippedScenarios } from '../report/packages';
 import { loadPackage } from '../input/package';
 import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
-import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesText, summaryText, table } from '../report/format';
+import { decompositionText, explanationText, jobErrorText, jobsCsv, jobsText, RELATIVE_ERROR_NOTE, resourcesText, summaryText, table, timingText, wrappedTable } from '../report/format';
+import { jsonOut } from '../report/json-names';
 import { OutputError, describeCode, processTemps, writeFileAtomic } from '../output/atomic';
 import { CostArgs, costCommand, MAPPING_CHOICES } from '../report/layer';
 import { openSinks } from './sinks';
@@ -32,7 +33,8 @@ import { reportMeta, writeHtmlReport, writeSweepHtml } from './html';
 import { compareReport } from '../report/html/compare';
 import { validateReport } from '../report/html/validate';
 import { cmdImport, importOptions } from './import';
-import { checkEmptyPaths, checkRepeatedFlags } from './flags';
+import { checkEmptyPaths, checkOutputPath, checkRepeatedFlags, OUTPUT_FLAGS, resolveInput, Shipped, unknownArgumentMessage } from './flags';
+import { StopNotice, startStopNotice } from './interrupt';
 import { loadRequests } from '../input/requests';
 import { runTraffic, TrafficResult } from '../hw/traffic';
 import { trafficJson, trafficText } from '../report/traffic';
@@ -98,13 +100,15 @@ function scheduleOptions(args: Common & SchedArgs): ScheduleOptions {
   };
 }
 
-function printEvaluation(args: Common & { jobTable?: boolean }, ev: Evaluation, extra: Record<string, unknown>): void {
+function printEvaluation(args: Common & { jobTable?: boolean; wide?: boolean }, ev: Evaluation, extra: Record<string, unknown>): void {
   const c = ev.comparison;
-  const eventsPerSec = ev.sim.events / Math.max(ev.wallMs / 1000, 1e-9);
+  const simMs = Math.max(ev.wallMs - ev.traceMs, 0);
+  const eventsPerSec = ev.sim.events / Math.max(simMs / 1000, 1e-9);
   const done = modelCompletions(ev.program, ev.estimate.jobs, ev.sim.jobs);
   if (args.json) {
     const { rows, ...totals } = c;
-    out(JSON.stringify({ ...extra, ...totals, models: done, simWallMs: ev.wallMs, eventsPerSecond: Math.round(eventsPerSec), ...(args.jobTable ? { rows } : {}) }, null, 2));
+    // simWallMs: simulation and trace writing together (its meaning before simulationMs and traceWriteMs).
+    out(jsonOut({ ...extra, ...totals, models: done, simulationMs: simMs, traceWriteMs: ev.traceMs, simWallMs: ev.wallMs, eventsPerSecond: Math.round(eventsPerSec), ...(args.jobTable ? { rows } : {}) }));
     return;
   }
   const p = ev.program.pkg;
@@ -113,31 +117,37 @@ function printEvaluation(args: Common & { jobTable?: boolean }, ev: Evaluation, 
   out(`package  ${c.package} (${p.rows}x${p.cols}: ${mix}), schedule ${extra.strategy ?? ''}`.trimEnd());
   out('');
   out(summaryText(c));
+  out(`(${RELATIVE_ERROR_NOTE}; see README, "Reading the output")`);
   out('');
   out(decompositionText(c));
   out('');
   out(resourcesText(c, 3));
   out('');
-  out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)} (|sim - ana| / ana)`);
-  out(`simulation: ${c.events} events in ${ev.wallMs.toFixed(1)} ms (${(eventsPerSec / 1e6).toFixed(2)} M events/s)${c.fingerprint ? `, fingerprint ${c.fingerprint}` : ''}`);
+  out(jobErrorText(c));
+  out(timingText(c, ev.wallMs, ev.traceMs));
   if (done.some((d) => d.latencySloMs)) {
     out('');
     out(completionsText(done));
   }
   if (args.jobTable) {
     out('');
-    out(jobsText(c));
+    out(jobsText(c, Infinity, args.wide, '`mcmsim validate --format csv` writes them for a file'));
   }
   for (const [k, v] of Object.entries(extra)) if (k !== 'strategy' && v) out(`${k}: ${v}`);
 }
 
-async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobTable: boolean; fingerprint: boolean }) {
+async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobTable: boolean; fingerprint: boolean; notice?: StopNotice }) {
   const inputs = loadInputs(args.scenario, args.package);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
+  args.notice?.status(`run while scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
   warn(schedule.warnings);
-  if (args.scheduleOut) writeFileAtomic(args.scheduleOut, scheduleToJson(schedule, args.scenario, args.package, args.scheduleOut));
+  if (args.scheduleOut) {
+    writeFileAtomic(args.scheduleOut, scheduleToJson(schedule, args.scenario, args.package, args.scheduleOut));
+    args.notice?.wrote(args.scheduleOut);
+  }
   progress(args, `simulating ${schedule.jobs.length} jobs...`);
+  args.notice?.status(`run while simulating ${schedule.jobs.length} jobs of ${inputs.scenario.name} on ${inputs.pkg.name}${args.trace || args.chromeTrace ? ' (the trace is not kept)' : ''}`);
   const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, { ...ctx, seed: args.seed }), { fingerprint: args.fingerprint });
   printEvaluation(args, ev, { strategy: args.strategy, schedule: args.scheduleOut, trace: args.trace, chromeTrace: args.chromeTrace });
 }
@@ -158,7 +168,7 @@ function cmdSchedule(args: Common & SchedArgs & { scenario: string; package: str
   else out(`wrote ${args.out}: ${schedule.jobs.length} jobs (${args.strategy})`);
 }
 
-async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string; html?: string; argv?: string[] }) {
+async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string; wide: boolean; html?: string; argv?: string[] }) {
   let ev: Evaluation;
   if (args.schedule) {
     const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
@@ -172,14 +182,15 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
   const c = ev.comparison;
   if (args.html) writeHtmlReport(args.html, validateReport(c, reportMeta(args.schedule ? [args.schedule] : [args.scenario, args.package], args.seed, args.argv)), args.quiet);
   const format = args.json ? 'json' : args.format;
-  if (format === 'json') out(JSON.stringify(c, null, 2));
+  if (format === 'json') out(jsonOut(c));
   else if (format === 'csv') process.stdout.write(jobsCsv(c));
   else {
-    out(jobsText(c));
+    out(jobsText(c, Infinity, args.wide));
     out('');
     out(summaryText(c));
+    out(`(${RELATIVE_ERROR_NOTE})`);
     out('');
-    out(`per-job latency error: mean ${pct(c.jobErrorMean)}, max ${pct(c.jobErrorMax)}`);
+    out(jobErrorText(c));
     out('');
     out(explanationText(c));
   }
@@ -187,7 +198,7 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
 
 const PACKAGES_3X3 = ['het_sides_3x3', 'het_cross_3x3', 'ws_3x3', 'os_3x3'].map((n) => path.join(ROOT, 'models/packages', `${n}.json`));
 
-async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string; jobs?: number; html?: string; baseline?: string; argv?: string[] }) {
+async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string; wide: boolean; jobs?: number; html?: string; baseline?: string; argv?: string[]; notice?: StopNotice }) {
   const scenarios = args.scenarios?.length ? args.scenarios : shippedScenarios(ROOT);
   const packages = args.packages?.length ? args.packages : PACKAGES_3X3;
   const jobs = jobsOption(args.jobs);
@@ -196,13 +207,22 @@ async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; pac
   if (args.baseline !== undefined && !names.includes(args.baseline)) throw new UsageError(`--baseline must name a compared package (${names.join(', ')}), got "${args.baseline}"`);
   const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap }, (units) => {
     const p = new Progress(units.length, args.quiet);
-    return runUnits('package', units, { jobs, onResult: (i) => p.unit(unitLabel(units[i])) });
+    let finished = 0;
+    args.notice?.status(`compare after 0 of ${units.length} units (scenario x package), whose results are not kept`);
+    return runUnits('package', units, {
+      jobs,
+      onResult: (i) => {
+        p.unit(unitLabel(units[i]));
+        args.notice?.status(`compare after ${++finished} of ${units.length} units (scenario x package), whose results are not kept`);
+      },
+    });
   });
   if (args.html) writeHtmlReport(args.html, compareReport(r, reportMeta([...scenarios, ...packages], args.seed, args.argv), args.baseline), args.quiet);
-  out(args.json ? JSON.stringify(r, null, 2) : comparisonText(r, args.format === 'md'));
+  out(args.json ? jsonOut(r) : comparisonText(r, args.format as 'text' | 'md' | 'csv', args.wide));
 }
 
-async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: string[]; out?: string; shard?: string; jobs?: number; format: 'text' | 'md' | 'csv' | 'json'; html?: string; argv?: string[] }): Promise<number> {
+async function cmdSweep(args: Omit<Common, 'seed'> & { seed?: string; spec: string; files?: string[]; out?: string; shard?: string; jobs?: number; format: 'text' | 'md' | 'csv' | 'json'; html?: string; argv?: string[] }): Promise<number> {
+  if (args.seed !== undefined) throw new UsageError('sweep takes no --seed: its seeds are the spec\'s "seeds" list (each unit is run once per seed)');
   if (args.spec === 'merge') {
     if (!args.files?.length) throw new UsageError('sweep merge: name the results files to merge');
     const r = mergeSweep(args.files, args.json ? 'json' : args.format);
@@ -258,16 +278,21 @@ async function cmdTraffic(args: Omit<Common, 'seed'> & { package: string; reques
   out(args.json ? JSON.stringify(trafficJson(r), null, 2) : trafficText(r, args.requests));
 }
 
-function cmdCost(args: Common & CostArgs) {
-  out(costCommand(args, table));
+function cmdCost(args: Common & CostArgs & { wide: boolean }) {
+  // Values too long for 100 columns wrap at their commas unless --wide.
+  out(costCommand(args, args.wide ? table : wrappedTable));
 }
 
+/** What --seed does, per command (README, "Set-up and use", says the same). */
+const SEED_SCHEDULER = 'seed of the scheduler\'s random choices (scar\'s evolutionary placement search: above 9 chiplets, or --search evolutionary); the same seed gives the same output';
+const SEED_NONE = 'accepted for uniformity, no effect: this command makes no random choice';
+
 export function buildCli(argv: string[]): Argv {
-  const common = (y: Argv) =>
+  const common = (y: Argv, seed = SEED_SCHEDULER) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
-      .option('seed', { type: 'string', default: '1', describe: 'seed for every random choice' });
+      .option('seed', { type: 'string', default: '1', describe: seed });
   const sched = (y: Argv) =>
     y
       .option('strategy', { choices: STRATEGIES, default: 'scar' as Strategy, describe: 'scheduler: scar (heuristic), greedy (layer by layer), exhaustive (reference for small instances), standalone (one chiplet per model, no pipelining)' })
@@ -288,7 +313,8 @@ export function buildCli(argv: string[]): Argv {
       .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
       .option('chrome-trace', { type: 'string', describe: 'write a Chrome JSON trace' })
       .option('trace-packets', { type: 'boolean', default: false, describe: 'also a slice per run of back-to-back packets on every NoP link and DRAM channel (larger, slower)' })
-      .option('job-table', { type: 'boolean', default: false, describe: 'also print every job (per-job analytical vs simulated)' })
+      .option('job-table', { type: 'boolean', default: false, describe: 'also print every job (closed form, list schedule and simulation per job)' })
+      .option('wide', { type: 'boolean', default: false, describe: 'job table: every column, however wide (by default it fits 100 columns)' })
       .option('fingerprint', { type: 'boolean', default: false, describe: 'also hash the simulator\'s event sequence (catches any change of behaviour; slower)' });
   return yargs(argv)
     .scriptName('mcmsim')
@@ -297,22 +323,26 @@ export function buildCli(argv: string[]): Argv {
       traces(io(common(y))).option('schedule-out', { type: 'string', describe: 'also write the schedule' }).option('trace', { default: DEFAULT_TRACE }).option('no-trace', { type: 'boolean', describe: 'write no trace' }),
     )
     .command('schedule', 'schedule a scenario on a package and write the schedule file', (y) => io(common(y)).option('out', { type: 'string', demandOption: true, describe: 'schedule file to write' }))
-    .command('simulate', 'replay a schedule file in the discrete-event simulator', (y) => traces(common(y)).option('schedule', { type: 'string', demandOption: true }))
-    .command('validate', 'analytical vs simulated, per job and for the scenario', (y) =>
-      html(io(common(y))).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text' }),
+    .command('simulate', 'replay a schedule file in the discrete-event simulator', (y) => traces(common(y, SEED_NONE)).option('schedule', { type: 'string', demandOption: true, describe: 'schedule file to replay (from `mcmsim schedule` or `run --schedule-out`, or written by hand)' }))
+    .command('validate', 'the three estimates of one schedule (closed form, list schedule, simulation), per job and for the scenario, and why they differ', (y) =>
+      html(io(common(y))).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text', describe: 'text: tables for a terminal; csv: one line per job, every column; json: everything, machine-readable (as --json)' })
+        .option('wide', { type: 'boolean', default: false, describe: 'text: the job table with every column, however wide (by default it fits 100 columns)' }),
     )
-    .command('compare', 'every scenario on every package: EDP, latency, energy (analytical and simulated), heterogeneous vs homogeneous', (y) =>
+    .command('compare', 'every scenario on every package: EDP, latency, energy (simulation; list schedule and closed form beside), heterogeneous vs homogeneous', (y) =>
       html(sched(common(y)))
         .option('baseline', { type: 'string', describe: 'package name the HTML report normalises EDP to (default: the first homogeneous package)' })
         .option('scenarios', { type: 'array', string: true, describe: 'scenario files (default: the ten in models/scenarios)' })
         .option('packages', { type: 'array', string: true, describe: 'package files (default: the 3x3 heterogeneous and homogeneous packages)' })
         .option('gap', { type: 'boolean', default: false, describe: 'also run the exhaustive reference and report SCAR\'s optimality gap' })
-        .option('format', { choices: ['text', 'md'], default: 'text' })
+        .option('format', { choices: ['text', 'md', 'csv'], default: 'text', describe: 'text: a table fitting 100 columns (see --wide); md: a Markdown table, csv: comma-separated, both with every column' })
+        .option('wide', { type: 'boolean', default: false, describe: 'text: every column, however wide (by default the least needed ones are left out to fit 100 columns)' })
         .option('jobs', { type: 'number', describe: 'worker threads, one unit (scenario x package) each (default: the cores); output is the same for any number' }),
     )
     .command('sweep <spec> [files..]', 'run a sweep spec\'s grid (scenarios x packages x strategies x objectives x seeds x overrides), one JSON line per unit; "sweep merge FILES..." joins results into a table', (y) =>
-      y // seeds come from the spec: no --seed
+      y
         .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+        // Declared so that it gets a clear answer rather than "unknown option".
+        .option('seed', { type: 'string', describe: 'not taken: a sweep\'s seeds are its spec\'s "seeds" list' })
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
         .positional('spec', { type: 'string', describe: 'sweep spec JSON (mcmsim/sweep@1), or "merge"' })
         .positional('files', { type: 'string', array: true, describe: 'merge: results files (shards) to join' })
@@ -330,44 +360,73 @@ export function buildCli(argv: string[]): Argv {
         .option('sides', { choices: ['nvd', 'shi'], default: 'nvd', describe: 'Het-Sides: the dataflow on the side columns' })
         .option('slo', { type: 'boolean', default: false, describe: 'enforce the scenarios\' latency SLOs (the paper has none)' })
         .option('jobs', { type: 'number', describe: 'worker threads, one run (scenario x strategy) each (default: the cores); output is the same for any number' })
-        .option('format', { choices: ['text', 'md'], default: 'text' }),
+        .option('format', { choices: ['text', 'md'], default: 'text', describe: 'text: tables for a terminal; md: Markdown tables (as in README)' }),
     )
     .command('cost', 'analytical cost of one layer on one chiplet', (y) =>
-      common(y)
+      common(y, SEED_NONE)
         .option('layer', { type: 'string', demandOption: true, describe: 'layer as JSON (workload layer syntax) or file.json#layerName' })
         .option('mapping', { choices: MAPPING_CHOICES, default: 'search', describe: 'search: the mapper; maestro:TEMPLATE: MAESTRO\'s fixed template (nvdla = kcp_ws, shidiannao = yxp_os, eyeriss = row stationary)' })
-        .option('dataflow', { choices: ['ws', 'os', 'rs'], describe: 'chiplet kind (required with --mapping search; a template implies it)' })
+        .option('dataflow', { choices: ['ws', 'os', 'rs'], describe: 'the chiplet\'s dataflow: ws weight-, os output-, rs row-stationary (required with --mapping search; a template implies it)' })
         .option('pes', { type: 'number', describe: 'PE count (search: a square array; template: any count)' })
         .option('noc-bw', { type: 'number', describe: 'template: NoC bandwidth, elements/cycle (default: one per PE)' })
         .option('offchip-bw', { type: 'number', describe: 'template: off-chip bandwidth, elements/cycle (default: one DRAM channel)' })
         .option('noc-hop-latency', { type: 'number', describe: 'template: NoC latency per transfer, cycles (default 1, MAESTRO\'s)' })
         .option('array', { type: 'string', describe: 'PE array as ROWSxCOLS' })
         .option('buffer', { type: 'number', describe: 'buffer bytes' })
-        .option('samples', { type: 'number', default: 1 })
+        .option('samples', { type: 'number', default: 1, describe: 'batch samples the layer runs at once' })
         .option('objective', { choices: ['latency', 'energy', 'edp'], default: 'latency', describe: 'what the mapper minimises (latency: ties by energy)' })
         .option('top', { type: 'number', default: 1, describe: 'also show the next best N - 1 mappings' })
+        .option('wide', { type: 'boolean', default: false, describe: 'do not wrap long values to fit 100 columns' })
         .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
     )
     .command('traffic', 'replay raw NoP and DRAM requests (JSON lines) open loop, without a schedule, as BookSim2\'s and DRAMsim3\'s trace modes do', (y) =>
-      y
-        .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
-        .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
-        .option('package', { type: 'string', demandOption: true, describe: 'package JSON (grid, NoP and DRAM models)' })
+      common(y, SEED_NONE)
+        .option('package', { type: 'string', demandOption: true, describe: 'package JSON (grid, NoP and DRAM models), or a shipped package\'s name' })
         .option('requests', { type: 'string', demandOption: true, describe: 'requests, one JSON object per line: {"t_ns": 0, "src": "c0_0", "dst": "dram0", "bytes": 64, "addr": 0}' })
         .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace): bandwidth, busy and queued time of every NoP link and DRAM channel over time' }),
     )
-    .command('import <format> <model>', 'convert a model (ONNX) into a workload file', (y) => importOptions(common(y)))
+    .command('import <format> <model>', 'convert a model (ONNX) into a workload file', (y) => importOptions(common(y, SEED_NONE)))
     .middleware(rejectRepeatedFlags as unknown as Parameters<Argv['middleware']>[0])
     .demandCommand(1, 'name a command')
     .help()
-    .fail((msg, err) => {
+    .fail((msg, err, usage) => {
       if (err) throw err;
+      // The options the command knows (every one has a description) and the commands, for "did you mean".
+      const u = usage as unknown as { getDescriptions?: () => Record<string, unknown> };
+      const options = Object.keys(u.getDescriptions?.() ?? {});
       // yargs spreads some messages ("Invalid values:") over several lines.
-      throw new UsageError(String(msg).replace(/\s*\n\s*/g, ' '));
+      throw new UsageError(unknownArgumentMessage(String(msg).replace(/\s*\n\s*/g, ' '), argv, COMMANDS, options));
     });
 }
 
 class UsageError extends Error {}
+
+/** The command names, for suggestions (the same list buildCli declares). */
+const COMMANDS = ['run', 'schedule', 'simulate', 'validate', 'compare', 'sweep', 'reproduce', 'cost', 'traffic', 'import'];
+
+/**
+ * Checks made before any work: shipped input names (`--package het_sides_3x3`) become their
+ * files, missing inputs name the closest shipped ones, and every output path is writable.
+ */
+function preflight(args: Record<string, unknown>): void {
+  const inputs: [string, Shipped][] = [['scenario', 'scenarios'], ['package', 'packages'], ['scenarios', 'scenarios'], ['packages', 'packages']];
+  for (const [flag, folder] of inputs) {
+    const v = args[flag];
+    if (v === undefined) continue;
+    const one = (x: string) => {
+      const r = resolveInput(flag, x, folder, ROOT);
+      if ('error' in r) throw new UsageError(r.error);
+      return r.file;
+    };
+    args[flag] = Array.isArray(v) ? v.map((x) => one(String(x))) : one(String(v));
+  }
+  for (const flag of OUTPUT_FLAGS) {
+    const v = args[flag];
+    if (typeof v !== 'string') continue;
+    const why = checkOutputPath(flag, v);
+    if (why) throw new UsageError(why);
+  }
+}
 
 /** yargs passes its instance too: flags the command declares as arrays may repeat, no other may; no file flag may be empty. */
 function rejectRepeatedFlags(args: Record<string, unknown>, y: { getOptions(): { array: string[] } }): void {
@@ -375,19 +434,29 @@ function rejectRepeatedFlags(args: Record<string, unknown>, y: { getOptions(): {
   if (wrong) throw new UsageError(wrong);
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `stopNotice`: the CLI's entry point, where Ctrl-C in a long command gets its one line (interrupt.ts). */
+export async function main(argv: string[], opts: { stopNotice?: boolean } = {}): Promise<number> {
   try {
+    // Bare `mcmsim`: the commands, on stdout.
+    if (argv.length === 0) {
+      out(await buildCli(['--help']).getHelp());
+      return 0;
+    }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const args = (await buildCli(argv).parseAsync()) as any;
     const cmd = String(args._[0]);
     args.argv = argv; // the command line as typed, for reports
+    if (opts.stopNotice && (cmd === 'run' || cmd === 'compare' || cmd === 'reproduce')) args.notice = startStopNotice(cmd === 'reproduce' ? `reproduce ${args.paper} (${args.grid} grid), whose runs are not kept` : cmd);
     if (cmd === 'run') {
       const a = args as never as Parameters<typeof cmdRun>[0] & { noTrace?: boolean };
-      if (a.noTrace) a.trace = undefined;
+      if (a.noTrace) a.trace = args.trace = undefined;
       // The default trace goes to traces/out under the current folder: outside a checkout,
       // make its "traces" level too (output code only ever makes a missing last level).
       else if (a.trace === DEFAULT_TRACE && !argv.some((x) => x === '--trace' || x.startsWith('--trace=')) && !fs.existsSync('traces')) fs.mkdirSync('traces');
-      await cmdRun(a);
+    }
+    preflight(args);
+    if (cmd === 'run') {
+      await cmdRun(args);
     } else if (cmd === 'simulate') await cmdSimulate(args);
     else if (cmd === 'schedule') cmdSchedule(args);
     else if (cmd === 'validate') await cmdValidate(args);
@@ -423,7 +492,7 @@ if (require.main === module) {
     throw e;
   });
   processTemps.startReaper();
-  main(process.argv.slice(2)).then((code) => {
+  main(process.argv.slice(2), { stopNotice: true }).then((code) => {
     process.exitCode = code;
   });
 }

@@ -10,6 +10,7 @@ import { reproduceText } from '../report/reproduce-format';
 import { ObjectiveName } from '../sched/objective';
 import { reproduceReport } from '../report/html/reproduce';
 import { reportMeta, writeHtmlReport } from './html';
+import { jsonOut } from '../report/json-names';
 
 export interface ReproduceArgs {
   paper: string;
@@ -46,5 +47,5 @@ export async function runReproduce(args: ReproduceArgs, jobs: number): Promise<s
   const cpu = process.cpuUsage(cpu0);
   report.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (args.html) writeHtmlReport(args.html, reproduceReport(report, reportMeta(['models/scenarios/scar*.json', 'models/packages/scar_*.json'], args.seed, args.argv)), args.quiet);
-  return args.json ? JSON.stringify(report, null, 2) : reproduceText(report, args.format === 'md');
+  return args.json ? jsonOut(report) : reproduceText(report, args.format === 'md');
 }

@@ -18,6 +18,7 @@ import { coverage, orderLines, parseSweepLines, serializeLines, SweepLine, sweep
 import { defaultJobs, runUnits } from './pool';
 import { Progress } from './progress';
 import { writeFileAtomic } from '../output/atomic';
+import { jsonOut } from '../report/json-names';
 
 export class SweepUsageError extends Error {}
 
@@ -139,6 +140,6 @@ export function mergeSweep(files: string[], format: 'text' | 'md' | 'csv' | 'jso
     all.push(...r.lines.map(withObjective));
   }
   const lines = orderLines(all);
-  const text = format === 'json' ? JSON.stringify(lines, null, 2) + '\n' : sweepTable(lines, format);
+  const text = format === 'json' ? jsonOut(lines) + '\n' : sweepTable(lines, format);
   return { text, coverage: coverage(lines), unfinished, lines };
 }

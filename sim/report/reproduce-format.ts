@@ -23,7 +23,7 @@ const sid = (s: ScenarioReport) => `${s.id}`;
 export function reproduceText(r: ScarReport, md: boolean): string {
   const h = (t: string) => (md ? `### ${t}\n` : t);
   const out: string[] = [];
-  const settings = `objective ${r.objective}, seed ${r.seed}, Het-Sides with ${r.sides === 'nvd' ? 'NVD' : 'Shi'} on the sides, SLOs ${r.slo ? 'enforced' : 'reported only'}; figures are the analytical estimate of each schedule unless marked simulated`;
+  const settings = `objective ${r.objective}, seed ${r.seed}, Het-Sides with ${r.sides === 'nvd' ? 'NVD' : 'Shi'} on the sides, SLOs ${r.slo ? 'enforced' : 'reported only'}; figures are each schedule's list-schedule estimate (contention-free) unless marked simulated`;
   if (r.grid === '6x6') {
     const s = r.scenarios[0];
     out.push(h('6x6, scenario 4 (Het-Cross vs Simba)'), settings, '');
@@ -54,7 +54,7 @@ export function reproduceText(r: ScarReport, md: boolean): string {
     })]), md));
   out.push('', h('Het-Sides EDP reduction, averaged the paper\'s way (mean over scenarios of 1 - EDP(Het-Sides) / EDP(Simba))'));
   out.push(averagesTable(r, md));
-  out.push('', h('Contention delta: simulated vs analytical latency'));
+  out.push('', h('Contention delta: simulation vs list schedule latency'));
   out.push(render(['scenario', ...SCAR_STRATEGIES.map((k) => LABEL[k])],
     r.scenarios.map((s) => [`${s.id} ${s.name}`, ...SCAR_STRATEGIES.map((k) => pct(s.strategies[k]!.simulatedLatencyS / s.strategies[k]!.latencyS - 1))]), md));
   if (r.table6) {

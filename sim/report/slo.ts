@@ -35,7 +35,7 @@ export function modelCompletions(prog: Program, analytical: readonly JobTiming[]
 
 export function completionsText(rows: readonly ModelCompletion[]): string {
   return table(
-    ['model', 'done at, analytical (ms)', 'done at, simulated (ms)', 'SLO (ms)', 'SLO met'],
+    ['model', 'done at, list schedule (ms)', 'done at, simulation (ms)', 'SLO (ms)', 'SLO met'],
     rows.map((r) => [r.model, r.analyticalMs.toFixed(3), r.simulatedMs.toFixed(3), r.latencySloMs ?? '-', r.met === undefined ? '-' : r.met ? 'yes' : 'NO']),
   );
 }

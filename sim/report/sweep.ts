@@ -128,14 +128,17 @@ export function sweepTable(lines: SweepLine[], format: 'text' | 'md' | 'csv'): s
   };
   if (format === 'csv') {
     const head = ['sweep', 'unit', 'scenario', 'package', 'strategy', ...(obj ? ['objective'] : []), 'seed', ...keys, 'jobs',
-      'analytical_latency_ps', 'analytical_energy_pj', 'analytical_edp_js', 'simulated_latency_ps', 'simulated_energy_pj', 'simulated_edp_js', 'error'];
+      'list_schedule_latency_ps', 'list_schedule_energy_pj', 'list_schedule_edp_js', 'simulated_latency_ps', 'simulated_energy_pj', 'simulated_edp_js', 'error',
+      // The list schedule's columns under their old names, for one release (README, "Reading the output").
+      'analytical_latency_ps', 'analytical_energy_pj', 'analytical_edp_js'];
     const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
     const rows = lines.map((l) => [l.sweep, l.unit, l.scenario, l.package, l.strategy, ...objCol(l), l.seed, ...keys.map((k) => ov(l, k)), l.jobs ?? '',
-      l.analytical?.latencyPs ?? '', l.analytical?.energyPj ?? '', l.analytical?.edpJs ?? '', l.simulated?.latencyPs ?? '', l.simulated?.energyPj ?? '', l.simulated?.edpJs ?? '', l.error ?? '']
+      l.analytical?.latencyPs ?? '', l.analytical?.energyPj ?? '', l.analytical?.edpJs ?? '', l.simulated?.latencyPs ?? '', l.simulated?.energyPj ?? '', l.simulated?.edpJs ?? '', l.error ?? '',
+      l.analytical?.latencyPs ?? '', l.analytical?.energyPj ?? '', l.analytical?.edpJs ?? '']
       .map((c) => q(String(c))).join(','));
     return [head.join(','), ...rows].join('\n') + '\n';
   }
-  const head = ['scenario', 'package', 'strategy', ...(obj ? ['objective'] : []), 'seed', ...keys, 'jobs', 'latency (ms)', 'energy (mJ)', 'EDP sim (J*s)', 'EDP ana (J*s)', 'sim vs ana'];
+  const head = ['scenario', 'package', 'strategy', ...(obj ? ['objective'] : []), 'seed', ...keys, 'jobs', 'latency (ms)', 'energy (mJ)', 'EDP sim (J*s)', 'EDP list (J*s)', 'sim vs list'];
   const rows = lines.map((l) => {
     const id = [l.scenario, l.package, l.strategy, ...objCol(l), l.seed, ...keys.map((k) => ov(l, k))];
     if (!l.simulated || !l.analytical) return [...id, '', '', '', `error: ${l.error ?? 'no result'}`, '', ''];

@@ -121,16 +121,16 @@ describe('errors blame the right file, on one line', () => {
   test('the argument parser\'s "Invalid values" on one line', async () => {
     await expectError(['run', '--strategy', 'magic'], 'Invalid values: Argument: strategy, Given: "magic", Choices: "scar", "greedy", "exhaustive", "standalone"');
   });
-  test('output-path errors name the user\'s path, not the temporary file', async () => {
+  test('output-path errors name the flag and the user\'s path (not the temporary file), before any work', async () => {
     put('afile', 'x');
     const out = path.join(tmp, 'afile', 's.json');
-    await expectError(['schedule', '--scenario', SCEN, '--package', PKG, '--out', out], `${out}: cannot write (a parent is a file, not a folder, ENOTDIR)`);
+    await expectError(['schedule', '--scenario', SCEN, '--package', PKG, '--out', out], `--out ${out}: ${path.join(tmp, 'afile')} is a file, not a folder`);
     // Traces say the same (one output module): the user's path, not the temporary file or its folder.
     const trace = path.join(tmp, 'afile', 't.pftrace');
-    await expectError(['run', '--scenario', SCEN, '--package', PKG, '--trace', trace], `${trace}: cannot write (a parent is a file, not a folder, ENOTDIR)`);
+    await expectError(['run', '--scenario', SCEN, '--package', PKG, '--trace', trace], `--trace ${trace}: ${path.join(tmp, 'afile')} is a file, not a folder`);
     const deep = path.join(tmp, 'no', 'such', 't.pftrace');
-    await expectError(['run', '--scenario', SCEN, '--package', PKG, '--trace', deep], `${deep}: cannot write (no such folder, ENOENT)`);
-    await expectError(['run', '--scenario', SCEN, '--package', PKG, '--trace', tmp], `${tmp}: cannot write (it is a folder, EISDIR)`);
+    await expectError(['run', '--scenario', SCEN, '--package', PKG, '--trace', deep], `--trace ${deep}: no folder ${path.join(tmp, 'no', 'such')} (mcmsim makes only a missing last folder level, and ${path.join(tmp, 'no')} does not exist either)`);
+    await expectError(['run', '--scenario', SCEN, '--package', PKG, '--trace', tmp], `--trace ${tmp}: is a folder; give a file name`);
   });
   test('a scenario passed as --package is the wrong kind of file', async () => {
     await expectError(['run', '--scenario', SCEN, '--package', SCEN, '--no-trace'], `${SCEN}: schema: this is a scenario file, expected a package file ("mcmsim/package@1")`);

@@ -19,6 +19,11 @@ describe('mcmsim CLI', () => {
     expect(j.simulated.edpJs).toBeCloseTo(j.simulated.energy.totalPj * j.simulated.latencyPs * 1e-24, 20);
     expect(j.simulated.energy.dynamicPj).toBe(j.analytical.energy.dynamicPj);
     expect(j.simulated.latencyPs).toBeGreaterThanOrEqual(j.analytical.latencyPs);
+    // The list schedule under its name, the old one kept beside it; simulation and trace time apart.
+    expect(j.listSchedule).toEqual(j.analytical);
+    expect(Object.keys(j).indexOf('listSchedule')).toBe(Object.keys(j).indexOf('analytical') - 1);
+    expect(j.traceWriteMs).toBe(0);
+    expect(j.simulationMs).toBe(j.simWallMs);
   });
 
   test('determinism: same seed, same schedule bytes and same trace bytes', async () => {

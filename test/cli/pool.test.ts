@@ -41,7 +41,8 @@ describe('worker pool', () => {
   }, 60_000);
 
   test('compare prints the same bytes for --jobs 1 and --jobs 2', async () => {
-    const args = ['compare', '--scenarios', scenario, '--packages', ...packages, '--windows', '2', '--quiet'];
+    // --wide: every column, the EDPs too (the default text fits 100 columns and leaves them out).
+    const args = ['compare', '--scenarios', scenario, '--packages', ...packages, '--windows', '2', '--quiet', '--wide'];
     const one = await cli(...args, '--jobs', '1');
     const two = await cli(...args, '--jobs', '2');
     expect(one.code).toBe(0);

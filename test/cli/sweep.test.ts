@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { jsonOut } from '../../sim/report/json-names';
 import * as os from 'os';
 import * as path from 'path';
 import { inShard, mergeSweep, resolveShard, runSweep } from '../../sim/cli/sweep';
@@ -154,14 +155,18 @@ describe('sweep: run, resume, merge', () => {
     }
     const merged = mergeSweep(shards, 'json');
     expect(merged.coverage).toEqual([{ sweep: 'grid', present: 8, units: 8, missing: [] }]);
-    expect(JSON.parse(merged.text)).toEqual(fullText.trim().split('\n').map((l) => JSON.parse(l)));
+    // The merged JSON is the results lines with the list schedule also under its new name (listSchedule).
+    expect(JSON.parse(merged.text)).toEqual(JSON.parse(jsonOut(fullText.trim().split('\n').map((l) => JSON.parse(l)))));
+    expect(JSON.parse(merged.text)[0].listSchedule).toEqual(JSON.parse(merged.text)[0].analytical);
     // missing shards are reported
     expect(mergeSweep(shards.slice(0, 2), 'json').coverage).toEqual([{ sweep: 'grid', present: 6, units: 8, missing: [2, 5] }]);
   }, 60_000);
 
   test('merge: csv and md tables, one row per unit', async () => {
     const csv = mergeSweep([full], 'csv').text.trim().split('\n');
-    expect(csv[0]).toBe('sweep,unit,scenario,package,strategy,seed,nopBandwidthGBps,bufferBytes,jobs,analytical_latency_ps,analytical_energy_pj,analytical_edp_js,simulated_latency_ps,simulated_energy_pj,simulated_edp_js,error');
+    expect(csv[0]).toBe('sweep,unit,scenario,package,strategy,seed,nopBandwidthGBps,bufferBytes,jobs,list_schedule_latency_ps,list_schedule_energy_pj,list_schedule_edp_js,simulated_latency_ps,simulated_energy_pj,simulated_edp_js,error,analytical_latency_ps,analytical_energy_pj,analytical_edp_js');
+    // The old names of the list schedule's columns repeat them at the end (one release).
+    expect(csv[1].split(',').slice(16)).toEqual(csv[1].split(',').slice(9, 12));
     expect(csv).toHaveLength(9);
     const first = JSON.parse(fullText.split('\n')[0]);
     expect(csv[1].split(',').slice(0, 9)).toEqual(['grid', '0', 'small', 'small_2x2', 'scar', '1', '25', '65536', String(first.jobs)]);

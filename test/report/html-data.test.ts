@@ -62,14 +62,14 @@ describe('reproduce report data', () => {
     expect(reproduceRows(r).map((x) => [x.strategy, x.edpVsSimbaNvd])).toEqual([['Simba NVD', 1], ['Het-Sides', 0.75]]);
     expect(paperRows(r)).toEqual([
       { what: 'datacenter (1-5)', source: 'paper', value: 0.276 },
-      { what: 'datacenter (1-5)', source: 'mcmsim (analytical)', value: 0.2 },
-      { what: 'datacenter (1-5)', source: 'mcmsim (simulated)', value: 0.15 },
+      { what: 'datacenter (1-5)', source: 'mcmsim (list schedule)', value: 0.2 },
+      { what: 'datacenter (1-5)', source: 'mcmsim (simulation)', value: 0.15 },
     ]);
   });
   test('6x6: Simba over Het-Cross beside the paper\'s 2.3x and 1.9x', () => {
     const rows = paperRows(scarReport('6x6'));
     expect(rows.filter((x) => x.source === 'paper').map((x) => x.value)).toEqual([2.3, 1.9]);
-    expect(rows.find((x) => x.what === 'Simba Shi / Het-Cross' && x.source === 'mcmsim (simulated)')!.value).toBe(1.9);
+    expect(rows.find((x) => x.what === 'Simba Shi / Het-Cross' && x.source === 'mcmsim (simulation)')!.value).toBe(1.9);
   });
 });
 

@@ -1,7 +1,7 @@
 /** The HTML report of `mcmsim compare`: EDP normalised to a baseline package, and the latency-energy plane. */
 import { PackageComparison } from '../packages';
 import { normalise, paretoFlags } from './data';
-import { groupedBars, planeFacets } from './charts';
+import { closeCaption, groupedBars, planeFacets } from './charts';
 import { HtmlReport, ReportMeta, Section } from './page';
 
 /** The baseline: the package asked for, else the first homogeneous one, else the first. */
@@ -40,7 +40,7 @@ export function compareSections(r: PackageComparison, baseline: string): Section
       table: {
         columns: [
           { key: 'scenario', title: 'scenario' }, { key: 'kind', title: 'kind' }, { key: 'package', title: 'package' },
-          { key: 'edpJs', title: 'EDP sim (J*s)' }, { key: 'edpVsBaseline', title: `EDP / ${baseline}` },
+          { key: 'edpJs', title: 'EDP simulation (J*s)' }, { key: 'edpVsBaseline', title: `EDP / ${baseline}` },
           { key: 'analyticalEdpJs', title: 'EDP list schedule (J*s)' }, { key: 'closedFormEdpJs', title: 'EDP closed form (J*s)' },
         ],
         rows,
@@ -49,7 +49,7 @@ export function compareSections(r: PackageComparison, baseline: string): Section
     {
       id: 'plane',
       title: 'Latency and energy per scenario, with the Pareto front',
-      caption: 'Each point is a package (simulated latency and energy of the scenario); outlined points joined by the dashed line are the Pareto front: no other package is faster and more frugal at once. Axes are per panel.',
+      caption: 'Each point is a package (simulated latency and energy of the scenario), relative to the panel\'s fastest and most frugal package (1.01 = 1 % more); outlined points joined by the dashed line are the Pareto front: no other package is faster and more frugal at once. Axes are per panel, logarithmic where a panel spans 2x or more; a panel whose packages differ by less than 1 % on both axes names them in its header. Absolute values are in the table.' + closeCaption(rows, 'scenario', 'package', 'latencyMs', 'energyMj'),
       spec: planeFacets({ rows, group: 'scenario', series: 'package', seriesTitle: 'package', x: 'latencyMs', xTitle: 'latency (ms)', y: 'energyMj', yTitle: 'energy (mJ)' }),
       table: {
         columns: [

@@ -76,16 +76,21 @@ export function formatCell(v: Cell, f: Column['format'] = 4): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'boolean') return v ? 'yes' : '';
   if (typeof v === 'string') return v;
-  if (!Number.isFinite(v)) return String(v);
+  // NaN and infinities (a ratio with no baseline, say): the same 'n/a' the command line prints.
+  if (!Number.isFinite(v)) return 'n/a';
   if (f === 'pct') return `${(v * 100).toFixed(1)}%`;
   if (f === 'int') return String(Math.round(v));
   const a = Math.abs(v);
   return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(f - 1) : Number(v.toPrecision(f)).toString();
 }
 
-function tableHtml(t: Table): string {
+/** Tables longer than this open collapsed, with their first rows shown (the plots stay near the top of the page). */
+export const TABLE_PREVIEW_ROWS = 20;
+
+function tableHtml(t: Table, limit = Infinity): string {
   const head = t.columns.map((c, i) => `<th data-col="${i}" title="sort">${esc(c.title)}</th>`).join('');
   const body = t.rows
+    .slice(0, limit)
     .map((r) => '<tr>' + t.columns.map((c) => {
       const v = r[c.key];
       const num = typeof v === 'number' && Number.isFinite(v);
@@ -163,14 +168,56 @@ document.querySelectorAll('table.sortable th').forEach(function (th) {
     rows.forEach(function (r) { body.appendChild(r); });
   });
 });
+/*
+ * What a reader sees, recorded on the plot for headless checks (scripts/html-check.ts): where
+ * the plot lies on the page, the axis labels shown, how many pairs of labels on one axis
+ * overlap, and the data value the bars grow from (the edge every bar shares).
+ */
+function measure(el, view) {
+  var box = el.getBoundingClientRect();
+  el.dataset.top = String(Math.round(box.top + window.scrollY));
+  el.dataset.bottom = String(Math.round(box.bottom + window.scrollY));
+  var labels = [], overlaps = 0;
+  el.querySelectorAll('g.role-axis-label').forEach(function (g) {
+    var shown = Array.prototype.filter.call(g.querySelectorAll('text'), function (t) { return t.getAttribute('opacity') !== '0' && t.textContent !== ''; });
+    shown.forEach(function (t) { labels.push(t.textContent); });
+    // Boxes compared in the first label's own (possibly rotated) frame: rotated labels' page
+    // boxes overlap where their glyphs do not.
+    for (var i = 0; i < shown.length; i++) for (var j = i + 1; j < shown.length; j++) {
+      var m = shown[i].getCTM().inverse().multiply(shown[j].getCTM()), a = shown[i].getBBox(), b = shown[j].getBBox();
+      var bx = b.x * m.a + b.y * m.c + m.e, by = b.x * m.b + b.y * m.d + m.f;
+      if (a.x < bx + b.width - 0.5 && bx < a.x + a.width - 0.5 && a.y < by + b.height - 0.5 && by < a.y + a.height - 0.5) overlaps++;
+    }
+  });
+  el.dataset.labels = JSON.stringify(labels);
+  el.dataset.overlaps = String(overlaps);
+  var bars = [];
+  (function walk(node) {
+    if (!node) return;
+    if (node.marktype === 'rect' && node.role === 'mark') bars = bars.concat(node.items);
+    (node.items || []).forEach(function (it) { (it.items || []).forEach(walk); });
+  })(view.scenegraph().root);
+  if (!bars.length) return;
+  // An edge every bar shares (y or y + height; x or x + width for horizontal bars), in data units.
+  function common(pos, size, scale) {
+    var edges = bars.map(function (b) { return [b[pos], b[pos] + b[size]]; });
+    var longest = edges.reduce(function (p, e) { return Math.abs(e[1] - e[0]) > Math.abs(p[1] - p[0]) ? e : p; });
+    var shared = longest.filter(function (e) { return edges.every(function (x) { return Math.abs(x[0] - e) < 1 || Math.abs(x[1] - e) < 1; }); });
+    if (shared.length === 2 && Math.abs(shared[0] - shared[1]) < 1) shared.pop(); // every bar of zero length
+    try { return shared.length === 1 ? String(view.scale(scale).invert(shared[0])) : ''; } catch (e) { return ''; }
+  }
+  el.dataset.barBaseY = common('y', 'height', 'y');
+  el.dataset.barBaseX = common('x', 'width', 'x');
+}
 var specs = JSON.parse(document.getElementById('specs').textContent);
 var config = JSON.parse(document.getElementById('config').textContent);
 document.documentElement.dataset.pending = String(Object.keys(specs).length);
 Object.keys(specs).forEach(function (id) {
   var el = document.getElementById('plot-' + id);
   var spec = Object.assign({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: config }, specs[id]);
-  vegaEmbed(el, spec, { renderer: 'svg', actions: false }).then(function () {
+  vegaEmbed(el, spec, { renderer: 'svg', actions: false }).then(function (res) {
     el.dataset.marks = String(el.querySelectorAll('svg g.role-mark > *').length);
+    measure(el, res.view);
   }).catch(function (e) {
     el.dataset.marks = '0';
     el.innerHTML = '<p class="plot-error">plot failed: ' + String(e && e.message || e).replace(/</g, '&lt;') + '</p>';
@@ -180,6 +227,17 @@ Object.keys(specs).forEach(function (id) {
   });
 });
 `;
+
+/**
+ * A short table opens in full; a long one shows its first TABLE_PREVIEW_ROWS rows (in the
+ * order the section gives, e.g. largest error first) and the whole table collapsed below.
+ */
+function tablesHtml(t: Table): string {
+  const n = t.rows.length;
+  if (n <= TABLE_PREVIEW_ROWS) return `<details open><summary>table (${n} rows; click a column to sort)</summary>\n${tableHtml(t)}\n</details>`;
+  return `<details open class="preview"><summary>table: first ${TABLE_PREVIEW_ROWS} of ${n} rows</summary>\n${tableHtml(t, TABLE_PREVIEW_ROWS)}\n</details>
+<details class="full"><summary>all ${n} rows (click to open; click a column to sort)</summary>\n${tableHtml(t)}\n</details>`;
+}
 
 export function renderHtml(r: HtmlReport): string {
   const m = r.meta;
@@ -191,9 +249,7 @@ export function renderHtml(r: HtmlReport): string {
 <h2>${esc(s.title)}</h2>
 <p class="caption">${esc(s.caption)}</p>
 ${s.spec ? `<div class="plot" id="plot-${esc(s.id)}"></div>` : ''}
-<details open><summary>table (${s.table.rows.length} rows; click a column to sort)</summary>
-${tableHtml(s.table)}
-</details>
+${tablesHtml(s.table)}
 </section>`;
   });
   return `<!DOCTYPE html>

@@ -36,11 +36,11 @@ export function paperRows(r: ScarReport): { what: string; source: string; value:
     if (!e) return [];
     return [
       { what: 'Simba Shi / Het-Cross', source: 'paper', value: PAPER.grid6.simbaShiOverHetCross },
-      { what: 'Simba Shi / Het-Cross', source: 'mcmsim (analytical)', value: e.simbaShi },
-      { what: 'Simba Shi / Het-Cross', source: 'mcmsim (simulated)', value: e.simulatedSimbaShi },
+      { what: 'Simba Shi / Het-Cross', source: 'mcmsim (list schedule)', value: e.simbaShi },
+      { what: 'Simba Shi / Het-Cross', source: 'mcmsim (simulation)', value: e.simulatedSimbaShi },
       { what: 'Simba NVD / Het-Cross', source: 'paper', value: PAPER.grid6.simbaNvdOverHetCross },
-      { what: 'Simba NVD / Het-Cross', source: 'mcmsim (analytical)', value: e.simbaNvd },
-      { what: 'Simba NVD / Het-Cross', source: 'mcmsim (simulated)', value: e.simulatedSimbaNvd },
+      { what: 'Simba NVD / Het-Cross', source: 'mcmsim (list schedule)', value: e.simbaNvd },
+      { what: 'Simba NVD / Het-Cross', source: 'mcmsim (simulation)', value: e.simulatedSimbaNvd },
     ];
   }
   return Object.keys(r.averages).flatMap((kind) => {
@@ -48,8 +48,8 @@ export function paperRows(r: ScarReport): { what: string; source: string; value:
     const what = KIND_LABEL[kind] ?? kind;
     return [
       ...(paper !== undefined ? [{ what, source: 'paper', value: paper }] : []),
-      { what, source: 'mcmsim (analytical)', value: r.averages[kind].mean },
-      { what, source: 'mcmsim (simulated)', value: r.simulatedAverages[kind].mean },
+      { what, source: 'mcmsim (list schedule)', value: r.averages[kind].mean },
+      { what, source: 'mcmsim (simulation)', value: r.simulatedAverages[kind].mean },
     ];
   });
 }
@@ -63,20 +63,20 @@ export function reproduceSections(r: ScarReport): Section[] {
       id: 'paper',
       title: six ? 'EDP of each Simba package over Het-Cross (6x6): mcmsim beside the paper' : 'Average EDP reduction of Het-Sides over Simba: mcmsim beside the paper',
       caption: six
-        ? 'Scenario 4 on the 6x6 packages: EDP of Simba over Het-Cross (above 1: Het-Cross is better), the paper\'s published ratios (Section V) beside mcmsim\'s analytical and simulated ones.'
-        : 'Per scenario kind, the mean over its scenarios of 1 - EDP(Het-Sides) / EDP(Simba), averaged over Simba NVD and Simba Shi, as the paper\'s abstract reports it (29.6% AR/VR, 27.6% datacenter), beside mcmsim\'s analytical and simulated figures.',
+        ? 'Scenario 4 on the 6x6 packages: EDP of Simba over Het-Cross (above 1: Het-Cross is better), the paper\'s published ratios (Section V) beside mcmsim\'s list-schedule and simulated ones.'
+        : 'Per scenario kind, the mean over its scenarios of 1 - EDP(Het-Sides) / EDP(Simba), averaged over Simba NVD and Simba Shi, as the paper\'s abstract reports it (29.6% AR/VR, 27.6% datacenter), beside mcmsim\'s list-schedule and simulated figures.',
       spec: groupedBars({ rows: paper, group: 'what', groupTitle: six ? 'ratio' : 'scenario kind', series: 'source', seriesTitle: 'source', value: 'value', valueTitle: six ? 'EDP ratio (x)' : 'mean EDP reduction (fraction; 0.2 = 20%)', reference: six ? 1 : 0 }),
       table: { columns: [{ key: 'what', title: six ? 'ratio' : 'scenario kind' }, { key: 'source', title: 'source' }, { key: 'value', title: six ? 'ratio (x)' : 'EDP reduction', format: six ? 3 : 'pct' }], rows: paper },
     },
     {
       id: 'edp',
       title: 'EDP per scenario and strategy, relative to Simba NVD',
-      caption: 'Analytical EDP (as the paper computes it) of each strategy divided by Simba NVD\'s on the same scenario; bars go down from the dashed line at 1 where the strategy beats Simba NVD (Simba NVD itself is the line). Simulated EDPs are in the table.',
-      spec: groupedBars({ rows, group: 'scenario', groupTitle: 'scenario (Table III)', series: 'strategy', seriesTitle: 'strategy', value: 'edpVsSimbaNvd', valueTitle: 'EDP / EDP of Simba NVD (analytical)', reference: 1, tooltip: ['edpJs', 'simulatedEdpJs'] }),
+      caption: 'List-schedule EDP (contention-free, as the paper computes it) of each strategy divided by Simba NVD\'s on the same scenario; bars go down from the dashed line at 1 where the strategy beats Simba NVD (Simba NVD itself is the line). Simulated EDPs are in the table.',
+      spec: groupedBars({ rows, group: 'scenario', groupTitle: 'scenario (Table III)', series: 'strategy', seriesTitle: 'strategy', value: 'edpVsSimbaNvd', valueTitle: 'EDP / EDP of Simba NVD (list schedule)', reference: 1, tooltip: ['edpJs', 'simulatedEdpJs'] }),
       table: {
         columns: [
-          { key: 'scenario', title: 'scenario' }, { key: 'strategy', title: 'strategy' }, { key: 'edpJs', title: 'EDP ana (J*s)' }, { key: 'edpVsSimbaNvd', title: 'EDP / Simba NVD' },
-          { key: 'simulatedEdpJs', title: 'EDP sim (J*s)' },
+          { key: 'scenario', title: 'scenario' }, { key: 'strategy', title: 'strategy' }, { key: 'edpJs', title: 'EDP list schedule (J*s)' }, { key: 'edpVsSimbaNvd', title: 'EDP / Simba NVD' },
+          { key: 'simulatedEdpJs', title: 'EDP simulation (J*s)' },
         ],
         rows,
       },
@@ -84,11 +84,11 @@ export function reproduceSections(r: ScarReport): Section[] {
     {
       id: 'plane',
       title: 'Latency and energy per scenario, with the Pareto front',
-      caption: 'Each point is a strategy\'s schedule (analytical latency and energy); outlined points joined by the dashed line are the Pareto front of the scenario. Axes are per panel.',
+      caption: 'Each point is a strategy\'s schedule (its list-schedule latency and energy, relative to the scenario\'s fastest and most frugal strategy: 1.01 = 1 % more); outlined points joined by the dashed line are the Pareto front of the scenario. Axes are per panel, logarithmic where a panel spans 2x or more; a panel header says how many strategies lie within 1 % of another on both axes.',
       spec: planeFacets({ rows, group: 'scenario', series: 'strategy', seriesTitle: 'strategy', x: 'latencyMs', xTitle: 'latency (ms)', y: 'energyMj', yTitle: 'energy (mJ)' }),
       table: {
         columns: [
-          { key: 'scenario', title: 'scenario' }, { key: 'strategy', title: 'strategy' }, { key: 'latencyMs', title: 'latency ana (ms)' }, { key: 'simulatedLatencyMs', title: 'latency sim (ms)' },
+          { key: 'scenario', title: 'scenario' }, { key: 'strategy', title: 'strategy' }, { key: 'latencyMs', title: 'latency list schedule (ms)' }, { key: 'simulatedLatencyMs', title: 'latency simulation (ms)' },
           { key: 'energyMj', title: 'energy (mJ)' }, { key: 'front', title: 'Pareto front' },
         ],
         rows,

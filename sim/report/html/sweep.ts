@@ -63,6 +63,20 @@ export function sweepPoints(rows: readonly SweepRow[], key: string) {
   });
 }
 
+/** The largest relative change of EDP along one line (max / min - 1 over a series in a panel), as a percentage. */
+function largestChange(pts: readonly { scenario: string; series: string; edpJs: number }[]): string {
+  const lines = new Map<string, number[]>();
+  for (const p of pts) lines.set(`${p.scenario}\u0000${p.series}`, [...(lines.get(`${p.scenario}\u0000${p.series}`) ?? []), p.edpJs]);
+  const change = Math.max(0, ...[...lines.values()].map((v) => Math.max(...v) / Math.min(...v) - 1).filter(Number.isFinite));
+  return `${(change * 100).toFixed(change < 0.01 ? 2 : 1)} %`;
+}
+
+/** The swept values in order ("25, 50, 100 and 200"). */
+function valuesOf(pts: readonly { x: string | number; xSize: number }[]): string {
+  const v = [...new Map(pts.map((p) => [String(p.x), p.xSize])).entries()].sort((a, b) => a[1] - b[1]).map(([k]) => k);
+  return v.length > 1 ? `${v.slice(0, -1).join(', ')} and ${v[v.length - 1]}` : v.join('');
+}
+
 function tableOf(rows: readonly SweepRow[]): { columns: Column[]; rows: Record<string, string | number | null>[] } {
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r.overrides ?? {})))];
   const obj = rows.some((r) => objectiveOf(r) !== 'edp');
@@ -70,7 +84,7 @@ function tableOf(rows: readonly SweepRow[]): { columns: Column[]; rows: Record<s
     columns: [
       { key: 'sweep', title: 'sweep' }, { key: 'unit', title: 'unit', format: 'int' }, { key: 'scenario', title: 'scenario' }, { key: 'package', title: 'package' },
       { key: 'strategy', title: 'strategy' }, ...(obj ? [{ key: 'objective', title: 'objective' }] : []), { key: 'seed', title: 'seed' }, ...keys.map((k) => ({ key: `ov.${k}`, title: PARAMETER_TITLES[k] ?? k })),
-      { key: 'latencyMs', title: 'latency sim (ms)' }, { key: 'energyMj', title: 'energy sim (mJ)' }, { key: 'edpJs', title: 'EDP sim (J*s)' }, { key: 'analyticalEdpJs', title: 'EDP ana (J*s)' },
+      { key: 'latencyMs', title: 'latency simulation (ms)' }, { key: 'energyMj', title: 'energy simulation (mJ)' }, { key: 'edpJs', title: 'EDP simulation (J*s)' }, { key: 'analyticalEdpJs', title: 'EDP list schedule (J*s)' },
       { key: 'error', title: 'error' },
     ],
     rows: rows.map((r) => ({
@@ -103,11 +117,14 @@ export function sweepSections(rows: readonly SweepRow[]): Section[] {
     const ordinal = pts.some((p) => typeof p.x === 'string');
     const xOrder = ordinal ? [...new Map(pts.map((p) => [String(p.x), p.xSize])).entries()].sort((a, b) => a[1] - b[1]).map(([k]) => k) : undefined;
     const title = PARAMETER_TITLES[key] ?? key;
+    const scenarios = [...new Set(pts.map((p) => p.scenario))];
+    const packages = [...new Set(rows.map((r) => r.package))];
+    const what = `${scenarios.length === 1 ? scenarios[0] : `${scenarios.length} scenarios`} on ${packages.join(', ')}`;
     return {
       id: `sweep-${key}`,
-      title: `Simulated EDP vs ${title}`,
-      caption: `Energy-delay product of each scenario (one panel each) as ${key} varies, one line per package${params.length > 1 ? ' and value of the other swept parameters' : ''}.${note}`,
-      spec: pts.length ? sweepLines({ rows: pts, x: 'x', xTitle: title, ordinal, xOrder, y: 'edpJs', yTitle: 'EDP (J*s, simulated)', series: 'series', seriesTitle: 'package', facet: 'scenario' }) : null,
+      title: `Simulated EDP vs ${title}: ${what}`,
+      caption: `Energy-delay product of ${scenarios.length === 1 ? `scenario ${scenarios[0]}` : 'each scenario (one panel each)'} as ${key} varies over ${valuesOf(pts)}, one line per package${params.length > 1 ? ' and value of the other swept parameters' : ''}; the EDP axis starts at 0 (the largest change along one line is ${largestChange(pts)}).${note}`,
+      spec: pts.length ? sweepLines({ rows: pts, x: 'x', xTitle: title, ordinal, xOrder, y: 'edpJs', yTitle: 'EDP (J*s, simulated)', series: 'series', seriesTitle: 'package', facet: 'scenario', title: scenarios.length === 1 ? `${scenarios[0]}: EDP vs ${title}` : undefined }) : null,
       table,
     };
   });

@@ -37,23 +37,8 @@ export function validateSections(c: Comparison): Section[] {
       id: 'totals',
       title: 'Scenario latency: three estimates of one schedule',
       caption: `The paper's closed form, the contention-free list schedule and the discrete-event simulation of ${c.scenario} on ${c.package}. Closed form minus simulation = per-job cost ${(c.decomposition.jobCostPs / 1e9).toPrecision(4)} ms + pipelining ${(c.decomposition.pipeliningPs / 1e9).toPrecision(4)} ms + contention ${(c.decomposition.contentionPs / 1e9).toPrecision(4)} ms (contention = list schedule - simulation: negative when queueing makes the simulation slower).`,
-      spec: groupedBars({ rows: totals, group: 'estimate', groupTitle: 'estimate', series: 'estimate', seriesTitle: 'estimate', value: 'latencyMs', valueTitle: 'latency (ms)', tooltip: ['energyMj', 'edpJs'] }),
+      spec: groupedBars({ rows: totals, group: 'estimate', groupTitle: 'estimate', series: 'estimate', seriesTitle: 'estimate', value: 'latencyMs', valueTitle: 'latency (ms)', tooltip: ['energyMj', 'edpJs'], height: 180 }),
       table: { columns: [{ key: 'estimate', title: 'estimate' }, { key: 'latencyMs', title: 'latency (ms)' }, { key: 'energyMj', title: 'energy (mJ)' }, { key: 'edpJs', title: 'EDP (J*s)' }], rows: totals },
-    },
-    {
-      id: 'jobs',
-      title: 'Per job: estimated vs simulated latency',
-      caption: 'Each job (a layer segment on a chiplet) twice: its closed-form and its list-schedule latency against its simulated one. On the dashed line y = x the estimate is exact; above it the simulation is slower (queueing on NoP links and DRAM channels).',
-      spec: identityScatter({ rows: jobPoints(c), x: 'estimateUs', xTitle: 'estimated job latency (us)', y: 'simulatedUs', yTitle: 'simulated job latency (us)', series: 'estimate', seriesTitle: 'estimate', tooltip: ['job', 'chiplet'] }),
-      table: {
-        columns: [
-          { key: 'job', title: 'job' }, { key: 'chiplet', title: 'chiplet' }, { key: 'closedFormUs', title: 'closed form (us)' }, { key: 'listUs', title: 'list schedule (us)' },
-          { key: 'simulatedUs', title: 'simulated (us)' }, { key: 'error', title: 'sim vs list', format: 'pct' }, { key: 'queueUs', title: 'queueing (us)' }, { key: 'topResource', title: 'most queueing at' },
-        ],
-        rows: c.rows.map((r) => ({
-          job: r.job, chiplet: r.chiplet, closedFormUs: r.closedFormPs / US, listUs: r.analyticalPs / US, simulatedUs: r.simulatedPs / US, error: r.error, queueUs: r.queueDelayPs / US, topResource: r.topResource,
-        })),
-      },
     },
     {
       id: 'resources',
@@ -66,6 +51,22 @@ export function validateSections(c: Comparison): Section[] {
           { key: 'utilization', title: 'utilisation', format: 'pct' }, { key: 'mostDelayed', title: 'jobs delayed most' },
         ],
         rows: res,
+      },
+    },
+    {
+      id: 'jobs',
+      title: 'Per job: estimated vs simulated latency',
+      caption: 'Each job (a layer segment on a chiplet) twice: its closed-form and its list-schedule latency against its simulated one. On the dashed line y = x the estimate is exact; above it the simulation is slower (queueing on NoP links and DRAM channels). The table lists the jobs by their error, largest first.',
+      spec: identityScatter({ rows: jobPoints(c), x: 'estimateUs', xTitle: 'estimated job latency (us)', y: 'simulatedUs', yTitle: 'simulated job latency (us)', series: 'estimate', seriesTitle: 'estimate', tooltip: ['job', 'chiplet'] }),
+      table: {
+        columns: [
+          { key: 'job', title: 'job' }, { key: 'chiplet', title: 'chiplet' }, { key: 'closedFormUs', title: 'closed form (us)' }, { key: 'listUs', title: 'list schedule (us)' },
+          { key: 'simulatedUs', title: 'simulated (us)' }, { key: 'error', title: 'sim vs list', format: 'pct' }, { key: 'queueUs', title: 'queueing (us)' }, { key: 'topResource', title: 'most queueing at' },
+        ],
+        // Largest |error| first: the page shows the first rows of a long table.
+        rows: [...c.rows].sort((a, b) => Math.abs(b.error) - Math.abs(a.error) || Math.abs(b.simulatedPs - b.analyticalPs) - Math.abs(a.simulatedPs - a.analyticalPs)).map((r) => ({
+          job: r.job, chiplet: r.chiplet, closedFormUs: r.closedFormPs / US, listUs: r.analyticalPs / US, simulatedUs: r.simulatedPs / US, error: r.error, queueUs: r.queueDelayPs / US, topResource: r.topResource,
+        })),
       },
     },
   ];
