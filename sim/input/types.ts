@@ -52,6 +52,9 @@ export interface LayerShape {
   readonly strideH: number;
   /** Input rows per sample (with padding) the p rows read. */
   readonly inHeight: number;
+  /** Input columns per sample (with padding) and the column stride; set for convs and pools (absent: q x 1 GEMM-like shapes). */
+  readonly inWidth?: number;
+  readonly strideW?: number;
   /** Multiply-accumulates per sample (0 for vector layers). */
   readonly macsPerSample: number;
   /** Vector-unit operations per sample (pool, eltwise; 0 for MAC layers). */
