@@ -29,20 +29,19 @@ export function parsePackage(file: string, json: unknown): Package {
     const dataflow = k.get('dataflow').str(DATAFLOWS) as Dataflow;
     const mapping = (k.opt('mapping')?.str(MAPPINGS) ?? 'search') as Mapping;
     if (mapping !== 'search' && TEMPLATE_DATAFLOW[mapping] !== dataflow) {
-      k.get('mapping').fail(`"${mapping}" is a ${TEMPLATE_DATAFLOW[mapping]} template, but kind "${kname}" has dataflow "${dataflow}"`);
+      k.get('mapping').fail(`"${mapping}" is a template of dataflow "${TEMPLATE_DATAFLOW[mapping]}", but kind "${kname}" has dataflow "${dataflow}"`);
     }
     const peRows = k.get('peRows').ranged('kind.peRows');
     const peCols = k.get('peCols').ranged('kind.peCols');
     const clockMHz = k.get('clockMHz').ranged('kind.clockMHz');
-    const m = k.opt('maestro')?.obj([], ['nocBandwidthElemsPerCycle', 'offchipBandwidthElemsPerCycle', 'nocHopLatencyCycles', 'clusterSize', 'note']);
+    const m = k.opt('maestro')?.obj([], ['nocBandwidthElemsPerCycle', 'offchipBandwidthElemsPerCycle', 'nocHopLatencyCycles', 'note']);
     const maestro: Mutable<MaestroHardware> = {
       // Defaults (models/README.md): a NoC that delivers one element per PE per cycle; the
-      // package's DRAM channel; MAESTRO's one cycle per hop; the template's own clusters.
+      // package's DRAM channel; MAESTRO's one cycle per hop.
       nocBandwidthElemsPerCycle: m?.opt('nocBandwidthElemsPerCycle')?.ranged('maestro.nocBandwidthElemsPerCycle') ?? peRows * peCols,
       // NaN until the DRAM is read (below): the default is its channel bandwidth.
       offchipBandwidthElemsPerCycle: m?.opt('offchipBandwidthElemsPerCycle')?.ranged('maestro.offchipBandwidthElemsPerCycle') ?? NaN,
       nocHopLatencyCycles: m?.opt('nocHopLatencyCycles')?.ranged('maestro.nocHopLatencyCycles') ?? 1,
-      clusterSize: m?.opt('clusterSize')?.ranged('maestro.clusterSize') ?? 0,
     };
     return {
       name: kname,
@@ -124,7 +123,8 @@ export function parsePackage(file: string, json: unknown): Package {
   } as const;
   for (const k of kinds) {
     const m = k.maestro as Mutable<MaestroHardware>;
-    if (Number.isNaN(m.offchipBandwidthElemsPerCycle)) m.offchipBandwidthElemsPerCycle = (dram.channelBandwidthGBps * 1000) / k.clockMHz / elementBytes;
+    // Whole elements per cycle (MAESTRO's bandwidths are integers), at least one.
+    if (Number.isNaN(m.offchipBandwidthElemsPerCycle)) m.offchipBandwidthElemsPerCycle = Math.max(1, Math.floor((dram.channelBandwidthGBps * 1000) / k.clockMHz / elementBytes));
   }
   return deepFreeze({ name, file, rows: grid.length, cols, elementBytes, kinds, chiplets, nop, dram });
 }

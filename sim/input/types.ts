@@ -29,8 +29,6 @@ export interface MaestroHardware {
   readonly offchipBandwidthElemsPerCycle: number;
   /** Cycles per NoC hop (MAESTRO noc_hop_latency). */
   readonly nocHopLatencyCycles: number;
-  /** PEs per cluster of the template's lower level; 0 = the template's own (nvdla 64, shidiannao 8, eyeriss Sz(R)). */
-  readonly clusterSize: number;
 }
 
 export type LayerOp = 'conv2d' | 'depthwise' | 'fc' | 'matmul' | 'pool' | 'eltwise';
