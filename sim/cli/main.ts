@@ -16,7 +16,7 @@ import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
 import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesText, summaryText, table } from '../report/format';
 import { OutputError, describeCode, processTemps, writeFileAtomic } from '../output/atomic';
-import { CostArgs, costOfLayer, costText } from '../report/layer';
+import { CostArgs, costCommand, MAPPING_CHOICES } from '../report/layer';
 import { openSinks } from './sinks';
 import { OBJECTIVES, ObjectiveName } from '../sched/objective';
 import { completionsText, modelCompletions } from '../report/slo';
@@ -240,8 +240,7 @@ async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: str
 }
 
 function cmdCost(args: Common & CostArgs) {
-  const r = costOfLayer(args);
-  out(args.json ? JSON.stringify(r, null, 2) : costText(r, table));
+  out(costCommand(args, table));
 }
 
 export function buildCli(argv: string[]): Argv {
@@ -319,8 +318,12 @@ export function buildCli(argv: string[]): Argv {
     .command('cost', 'analytical cost of one layer on one chiplet', (y) =>
       common(y)
         .option('layer', { type: 'string', demandOption: true, describe: 'layer as JSON (workload layer syntax) or file.json#layerName' })
-        .option('dataflow', { choices: ['ws', 'os', 'rs'], demandOption: true })
-        .option('pes', { type: 'number', describe: 'PE count (a square array)' })
+        .option('mapping', { choices: MAPPING_CHOICES, default: 'search', describe: 'search: the mapper; maestro:TEMPLATE: MAESTRO\'s fixed template (nvdla = kcp_ws, shidiannao = yxp_os, eyeriss = row stationary)' })
+        .option('dataflow', { choices: ['ws', 'os', 'rs'], describe: 'chiplet kind (required with --mapping search; a template implies it)' })
+        .option('pes', { type: 'number', describe: 'PE count (search: a square array; template: any count)' })
+        .option('noc-bw', { type: 'number', describe: 'template: NoC bandwidth, elements/cycle (default: one per PE)' })
+        .option('offchip-bw', { type: 'number', describe: 'template: off-chip bandwidth, elements/cycle (default: one DRAM channel)' })
+        .option('noc-hop-latency', { type: 'number', describe: 'template: NoC latency per transfer, cycles (default 1, MAESTRO\'s)' })
         .option('array', { type: 'string', describe: 'PE array as ROWSxCOLS' })
         .option('buffer', { type: 'number', describe: 'buffer bytes' })
         .option('samples', { type: 'number', default: 1 })

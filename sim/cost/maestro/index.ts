@@ -22,7 +22,7 @@
  * DSCONVs); a grouped conv runs its groups one after another; `samples` run one after another
  * (weights are written to L2 once). A template tile wider than the layer shrinks to it.
  */
-import { ChipletKind, LayerOp, LayerShape } from '../../input/types';
+import { ChipletKind, DramSpec, LayerOp, LayerShape } from '../../input/types';
 import { analyse, Directive, MaestroProblem, LevelReport } from './analysis';
 
 export type MaestroTemplate = 'nvdla' | 'shidiannao' | 'eyeriss';
@@ -79,6 +79,33 @@ export interface MaestroResult {
   pesUsed: number;
 }
 
+/**
+ * The hardware a template runs on, from a package's chiplet kind and DRAM, as `cost` and the
+ * schedulers default it. The SCAR paper gives none of these numbers:
+ *  - pes: the kind's peRows x peCols;
+ *  - NoC: one element per PE per cycle (a distribution network that can refill every PE each
+ *    cycle; MAESTRO's own default is unlimited). On the fixture's 32 layers this costs 0-0.2 %
+ *    against unlimited at 4096 PEs; at 256 PEs nvdla is 13 % slower on average (46 % at
+ *    most: its 64-PE clusters take 18 elements per PE per step), the others <= 3 %. An
+ *    edge-fed array (rows + cols per cycle) would be 1.7-3x slower on average (README,
+ *    "Per-layer templates vs MAESTRO");
+ *  - off-chip: one DRAM channel's bandwidth in elements per kind cycle,
+ *    floor(GB/s x 1000 / MHz / elementBytes) (64 GB/s at 500 MHz, int8: 128);
+ *  - hop latency: 1 cycle (MAESTRO's hardware-file default);
+ *  - L2: the kind's buffer (reported, not enforced: MAESTRO does not tile by it).
+ */
+export function maestroHwOf(kind: ChipletKind, dram: DramSpec, elementBytes: number, over: Partial<MaestroHw> = {}): MaestroHw {
+  const pes = over.pes ?? kind.peRows * kind.peCols;
+  return {
+    pes,
+    nocBwElemsPerCycle: over.nocBwElemsPerCycle ?? pes,
+    offchipBwElemsPerCycle: over.offchipBwElemsPerCycle ?? Math.max(1, Math.floor((dram.channelBandwidthGBps * 1000) / kind.clockMHz / elementBytes)),
+    nocHopLatencyCycles: over.nocHopLatencyCycles ?? DEFAULT_HOP_LATENCY_CYCLES,
+    l2Bytes: over.l2Bytes ?? kind.bufferBytes,
+    elementBytes,
+  };
+}
+
 export function maestroSupports(op: LayerOp): boolean {
   return op !== 'pool' && op !== 'eltwise';
 }
@@ -87,16 +114,29 @@ type Spec = (Directive | { cluster: number })[];
 const T = (v: string, size: number, ofs: number): Directive => ({ kind: 'T', v, size, ofs });
 const S = (v: string, size: number, ofs: number): Directive => ({ kind: 'S', v, size, ofs });
 
-/** The template's directives for a filter of R x S. */
-export function templateDirectives(template: MaestroTemplate, r: number, s: number): Spec {
+/**
+ * The template's directives for a problem. A template tile wider than the layer shrinks to the
+ * layer: yxp_os's window of S + 7 input columns becomes X when the input is narrower (MAESTRO
+ * itself returns negative output access counts for the wider tile, e.g. ResNet-50 layer4 3x3
+ * on a 9-column padded input). A depthwise layer (DSCONV) has no K: MAESTRO rejects directives
+ * on it, so its bundled mappings drop them -- yxp_os keeps its row and column split without K
+ * (data/mapping/MobileNetV2_yxp_os.m), while kcp_ws and rs use the frontend's depthwise
+ * dataflow, channels C across all PEs in one level (tools/frontend/dataflow/dpt.m, as in
+ * MobileNetV2_kcp_ws.m and mnasnet_rs.m).
+ */
+export function templateDirectives(template: MaestroTemplate, problem: MaestroProblem): Spec {
+  const { R: r, S: s, X: x } = problem.dims;
+  if (problem.type === 'DSCONV' && template !== 'shidiannao') return [S('C', 1, 1), T('Y', r, 1), T('X', s, 1), T('R', r, r), T('S', s, s)];
   switch (template) {
     case 'nvdla':
       return [S('K', 1, 1), T('C', 64, 64), T('R', r, r), T('S', s, s), T('Y', r, 1), T('X', s, 1), { cluster: NVDLA_CLUSTER_PES },
         S('C', 1, 1), T('Y', r, 1), T('X', s, 1), T('R', r, r), T('S', s, s)];
-    case 'shidiannao':
+    case 'shidiannao': {
       // X: a window of 8 output columns (S + 7 input columns) per step, one column per PE.
-      return [T('K', 1, 1), T('C', 1, 1), S('Y', r, 1), T('X', s + SHIDIANNAO_CLUSTER_PES - 1, SHIDIANNAO_CLUSTER_PES), { cluster: SHIDIANNAO_CLUSTER_PES },
-        S('X', s, 1), T('R', r, r), T('S', s, s)];
+      const spec: Spec = [T('K', 1, 1), T('C', 1, 1), S('Y', r, 1), T('X', Math.min(s + SHIDIANNAO_CLUSTER_PES - 1, x), SHIDIANNAO_CLUSTER_PES),
+        { cluster: SHIDIANNAO_CLUSTER_PES }, S('X', s, 1), T('R', r, r), T('S', s, s)];
+      return problem.type === 'DSCONV' ? spec.filter((d) => 'cluster' in d || d.v !== 'K') : spec;
+    }
     case 'eyeriss':
       return [S("Y'", 1, 1), T("X'", 1, 1), T('C', 1, 1), T('K', EYERISS_K_TILE, EYERISS_K_TILE), T('R', r, r), T('S', s, s), { cluster: r },
         S('Y', 1, 1), S('R', 1, 1), T('S', s, s)];
@@ -153,8 +193,7 @@ export function maestroCost(op: LayerOp, shape: LayerShape, samples: number, tem
   };
   let maestroMacs = 0;
   for (const { problem, repeat } of pieces) {
-    const d = problem.dims;
-    const spec = templateDirectives(template, d.R, d.S);
+    const spec = templateDirectives(template, problem);
     res.directives = directivesText(spec);
     const rep: LevelReport = analyse(problem, spec, hw.pes, { bwElemsPerCycle: hw.nocBwElemsPerCycle, hopLatencyCycles: hw.nocHopLatencyCycles, offchipBwElemsPerCycle: hw.offchipBwElemsPerCycle });
     const runs = repeat * samples;
