@@ -28,13 +28,16 @@ export interface PackageOverrides {
    * package's checks then refuse a kind of another dataflow).
    */
   mapping?: MappingProfile;
+  /** kinds.*.maestro.nocBandwidthElemsPerCycle and nocHopLatencyCycles: the MAESTRO templates' NoC (what-ifs on unstated constants). */
+  maestroNocElemsPerCycle?: number;
+  maestroHopLatencyCycles?: number;
 }
 
 /** What a `mapping` override may say. */
 export const MAPPING_PROFILES = ['templates', ...MAPPINGS] as const;
 export type MappingProfile = (typeof MAPPING_PROFILES)[number];
 
-export const OVERRIDE_KEYS = ['nopBandwidthGBps', 'dramChannels', 'bufferBytes', 'peArray', 'dramChannelGBps', 'macEnergyScale', 'bufferEnergyScale', 'staticPowerScale', 'mapping'] as const;
+export const OVERRIDE_KEYS = ['nopBandwidthGBps', 'dramChannels', 'bufferBytes', 'peArray', 'dramChannelGBps', 'macEnergyScale', 'bufferEnergyScale', 'staticPowerScale', 'mapping', 'maestroNocElemsPerCycle', 'maestroHopLatencyCycles'] as const;
 
 /**
  * `n` DRAM channels on the left and right edge chiplets, as the shipped packages place them
@@ -80,6 +83,14 @@ export function applyOverrides(json: unknown, o: PackageOverrides, fail: (key: k
       if (o.mapping === 'templates') {
         if (typeof k.dataflow === 'string' && k.dataflow in DATAFLOW_TEMPLATE) k.mapping = DATAFLOW_TEMPLATE[k.dataflow as Dataflow];
       } else if (o.mapping !== undefined) k.mapping = o.mapping;
+      // The package's checks judge the value (a non-object "maestro" is left for them to report).
+      if (o.maestroNocElemsPerCycle !== undefined || o.maestroHopLatencyCycles !== undefined) {
+        if (k.maestro === undefined) k.maestro = {};
+        if (isObj(k.maestro)) {
+          if (o.maestroNocElemsPerCycle !== undefined) k.maestro.nocBandwidthElemsPerCycle = o.maestroNocElemsPerCycle;
+          if (o.maestroHopLatencyCycles !== undefined) k.maestro.nocHopLatencyCycles = o.maestroHopLatencyCycles;
+        }
+      }
       if (o.bufferBytes !== undefined) k.bufferBytes = o.bufferBytes;
       if (o.peArray !== undefined) {
         if (!Array.isArray(o.peArray) || o.peArray.length !== 2) fail('peArray', `expected [rows, cols], got ${JSON.stringify(o.peArray)}`);

@@ -138,7 +138,13 @@ export function reproduceBothText(reports: readonly ScarReport[], md: boolean): 
   const h = (t: string) => (md ? `## ${t}\n` : `== ${t} ==\n`);
   const out: string[] = [];
   for (const r of reports) out.push(h(`mapping: ${r.mapping}`), reproduceText(r, md));
-  out.push(h('Side by side'));
+  out.push(h('Side by side'), sideBySideText(reports, md));
+  return out.join('\n');
+}
+
+/** The profiles' headline figures next to each other and to the paper's. */
+export function sideBySideText(reports: readonly ScarReport[], md: boolean): string {
+  const out: string[] = [];
   if (reports[0].grid === '6x6') {
     out.push(render(['EDP over Het-Cross', ...reports.map((r) => r.mapping), 'paper'], [
       ['Simba (Shi)', ...reports.map((r) => ratio(r.edpOverHetCross!.simbaShi)), `${PAPER.grid6.simbaShiOverHetCross}x`],

@@ -77,3 +77,15 @@ describe('mapping override (sweeps, compare --mapping, reproduce --mapping)', ()
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+describe('MAESTRO constant overrides', () => {
+  test('set every kind\'s maestro fields, through the package\'s own checks', () => {
+    const file = path.join(ROOT, 'models/packages/scar_ar_het_sides_3x3.json');
+    const p = loadPackageWith(file, { mapping: 'templates', maestroNocElemsPerCycle: 16, maestroHopLatencyCycles: 4 });
+    expect(p.kinds.map((k) => k.maestro)).toEqual([
+      { nocBandwidthElemsPerCycle: 16, offchipBandwidthElemsPerCycle: 128, nocHopLatencyCycles: 4 },
+      { nocBandwidthElemsPerCycle: 16, offchipBandwidthElemsPerCycle: 128, nocHopLatencyCycles: 4 },
+    ]);
+    expect(err(() => loadPackageWith(file, { maestroNocElemsPerCycle: 0 })).message).toMatch(/kinds\.\w+\.maestro\.nocBandwidthElemsPerCycle: must be >= 1 elements\/cycle, got 0$/);
+  });
+});

@@ -30,6 +30,8 @@ export const PARAMETER_TITLES: Record<string, string> = {
   bufferBytes: 'buffer per chiplet (bytes)',
   peArray: 'PE array (rows x cols)',
   mapping: 'mapping (search or MAESTRO templates)',
+  maestroNocElemsPerCycle: 'MAESTRO NoC bandwidth (elements/cycle)',
+  maestroHopLatencyCycles: 'MAESTRO NoC hop latency (cycles)',
 };
 
 /** Numbers, arrays such as [rows, cols], or names (the mapping). */
