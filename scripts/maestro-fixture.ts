@@ -54,7 +54,7 @@ function writeInputs(): void {
 }
 
 const COLUMNS = {
-  runtime: 'Runtime (Cycles)', macs: 'Num MACs',
+  runtime: 'Runtime (Cycles)', macs: 'Num MACs', l2ReqBytes: 'L2 SRAM Size Req (Bytes)', l1ReqBytes: 'L1 SRAM Size Req (Bytes)',
   inputL1Read: 'input l1 read', inputL1Write: 'input l1 write', inputL2Read: 'input l2 read', inputL2Write: 'input l2 write',
   weightL1Read: 'filter l1 read', weightL1Write: 'filter l1 write', weightL2Read: 'filter l2 read', weightL2Write: 'filter l2 write',
   outputL1Read: 'output l1 read', outputL1Write: 'output l1 write', outputL2Read: 'output l2 read', outputL2Write: 'output l2 write',
@@ -85,7 +85,10 @@ function collect(outDir: string): void {
         const acc = (p: 'input' | 'weight' | 'output') => ({
           l1: { reads: c[`${p}L1Read`], writes: c[`${p}L1Write`] }, l2: { reads: c[`${p}L2Read`], writes: c[`${p}L2Write`] },
         });
-        runs.push({ id: l.id, layer: l.layer, template: t, hw, runtime: c.runtime, macs: c.macs, input: acc('input'), weight: acc('weight'), output: acc('output') });
+        runs.push({
+          id: l.id, layer: l.layer, template: t, hw, runtime: c.runtime, macs: c.macs, l2ReqBytes: c.l2ReqBytes, l1ReqBytes: c.l1ReqBytes,
+          input: acc('input'), weight: acc('weight'), output: acc('output'),
+        });
       }
     }
   }

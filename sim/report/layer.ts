@@ -233,6 +233,10 @@ export interface TemplateCostResult {
   inputLoadBytes: number;
   outputBytes: number;
   dramBytes: number;
+  /** Buffer space the template needs (MAESTRO's L2 and per-PE L1 size requirement) and whether L2 fits the kind's buffer. */
+  l2ReqBytes: number;
+  l1ReqBytes: number;
+  fitsL2: boolean;
   /** computePj = MACs, rfPj = L1, arrayPj = NoC, bufferPj = L2; DRAM: loads and stores; static over the latency. */
   energy: Energy;
 }
@@ -285,6 +289,7 @@ export function templateCostOfLayer(args: CostArgs): TemplateCostResult {
     latencyCycles: r.latencyCycles, latencyPs, computeCycles: r.computeCycles, nocIngressCycles: r.nocIngressCycles, nocEgressCycles: r.nocEgressCycles,
     offchipCycles: r.offchipCycles, bound: r.bound, utilization: r.macs / (r.latencyCycles * hw.pes), accesses: r.accesses,
     weightLoadBytes: r.offchipElems.weight * b, inputLoadBytes: r.offchipElems.input * b, outputBytes: r.offchipElems.output * b, dramBytes,
+    l2ReqBytes: r.l2ReqBytes, l1ReqBytes: r.l1ReqBytes, fitsL2: r.fitsL2 ?? true,
     energy: { computePj: e.macPj, rfPj: e.l1Pj, arrayPj: e.nocPj, bufferPj: e.l2Pj, nopPj: 0, dramPj, staticPj, dynamicPj, totalPj: dynamicPj + staticPj },
   };
 }
@@ -301,6 +306,7 @@ export function templateCostText(r: TemplateCostResult, table: (head: string[], 
     ['L1 reads, writes (elements): input', rw(a.l1.input)], ['L1: weight', rw(a.l1.weight)], ['L1: output', rw(a.l1.output)],
     ['L2 reads, writes (elements): input', rw(a.l2.input)], ['L2: weight', rw(a.l2.weight)], ['L2: output', rw(a.l2.output)],
     ['DRAM bytes: weights + inputs + outputs', r.dramBytes],
+    ['buffer needed: L2, L1 per PE (bytes)', `${r.l2ReqBytes}${r.fitsL2 ? '' : ' (more than the kind\'s buffer)'}, ${r.l1ReqBytes}`],
     ['energy MAC, L1, NoC, L2 (pJ)', [r.energy.computePj, r.energy.rfPj, r.energy.arrayPj, r.energy.bufferPj].map(pj).join(', ')],
     ['energy DRAM, static, total (pJ)', [r.energy.dramPj, r.energy.staticPj, r.energy.totalPj].map(pj).join(', ')],
   ]));

@@ -9,7 +9,7 @@ import { cli } from './incli';
 
 const ROOT = path.resolve(__dirname, '../..');
 const fixture = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/maestro/maestro.json'), 'utf8')) as {
-  runs: { id: string; template: string; hw: string; runtime: number; macs: number; input: { l2: { reads: number } }; output: { l2: { writes: number } } }[];
+  runs: { id: string; template: string; hw: string; runtime: number; macs: number; l2ReqBytes: number; input: { l2: { reads: number } }; output: { l2: { writes: number } } }[];
 };
 const run = (id: string, template: string, hw: string) => fixture.runs.find((r) => r.id === id && r.template === template && r.hw === hw)!;
 const BERT_Q = path.join(ROOT, 'models/workloads/bert_base.json') + '#enc0.q';
@@ -31,6 +31,8 @@ describe('cost --mapping maestro:TEMPLATE', () => {
     expect(j.template).toMatch(/^SpatialMap\(1,1\) K; TemporalMap\(64,64\) C;.*Cluster\(64,P\); SpatialMap\(1,1\) C;/);
     expect(j.accesses.l2.input.reads).toBe(m.input.l2.reads);
     expect(j.accesses.l2.output.writes).toBe(m.output.l2.writes);
+    expect(j.l2ReqBytes).toBe(m.l2ReqBytes);
+    expect(j.fitsL2).toBe(true);
     for (const lvl of ['l1', 'l2']) for (const t of ['input', 'weight', 'output']) expect(Object.keys(j.accesses[lvl][t]).sort()).toEqual(['reads', 'writes']);
     expect(j.bound).toBe('offchip');
   });

@@ -9,7 +9,7 @@ const ROOT = path.join(__dirname, '..', '..');
 
 interface Acc { reads: number; writes: number }
 interface Run {
-  id: string; layer: string; template: MaestroTemplate; hw: string; runtime: number; macs: number;
+  id: string; layer: string; template: MaestroTemplate; hw: string; runtime: number; macs: number; l2ReqBytes: number; l1ReqBytes: number;
   input: { l1: Acc; l2: Acc }; weight: { l1: Acc; l2: Acc }; output: { l1: Acc; l2: Acc };
 }
 const fixture = JSON.parse(fs.readFileSync(path.join(FIX, 'maestro.json'), 'utf8')) as { runs: Run[] };
@@ -65,6 +65,12 @@ describe('MAESTRO templates against MAESTRO itself (test/fixtures/maestro, 32 la
     expect(off).toEqual([]);
   });
 
+  test('buffer requirements (MAESTRO\'s L2 and L1 SRAM size) within 10 %', () => {
+    const off = results.filter(({ r, ours }) => rel(ours.l2ReqBytes, r.l2ReqBytes) > 0.1 || rel(ours.l1ReqBytes, r.l1ReqBytes) > 0.1)
+      .map(({ r, ours }) => `${r.id}/${r.template}/${r.hw}: L2 ${ours.l2ReqBytes} vs ${r.l2ReqBytes}, L1 ${ours.l1ReqBytes} vs ${r.l1ReqBytes}`);
+    expect(off).toEqual([]);
+  });
+
   test('MAESTRO\'s own MAC count is reported as maestroMacs; macs stays the layer\'s exact count', () => {
     for (const { r, ours } of results) {
       const l = layerOf(r.layer);
@@ -101,6 +107,11 @@ describe('MAESTRO templates: numbers derived by hand', () => {
     expect(m.accesses.l2.output.writes).toBe(64 * 56 * 56);
     for (const t of ['input', 'weight', 'output'] as const) expect(m.accesses.l1[t].reads).toBe(m.macs);
     expect(m.accesses.l1.input.writes).toBe(m.accesses.l2.input.reads);
+    // L2 holds two first-step tiles: 2 x (576 inputs + 2304 weights + 4 outputs); a PE's L1 two 3x3 tiles of each tensor.
+    expect(m.l2ReqBytes).toBe(2 * (576 + 2304 + 4));
+    expect(m.l1ReqBytes).toBe(3 * 2 * 9);
+    expect(m.pesUsed).toBe(256);
+    expect(maestroCost(conv.op, conv.shape, 1, 'nvdla', { ...hw, l2Bytes: 5767 }).fitsL2).toBe(false);
   });
 
   test('an off-chip link of 10 elements/cycle refills the first step\'s 2880 elements in 288 cycles per step', () => {

@@ -81,9 +81,17 @@ export interface LevelReport {
   psums: number;
   l1: Record<Tensor, Counts>;
   l2: Record<Tensor, Counts>;
-  /** Sub-clusters at the top level and at the innermost level, and the levels. */
+  /** Sub-clusters at the top level, the levels, and the PEs the cluster structure uses. */
   topClusters: number;
   levels: number;
+  pesUsed: number;
+  /**
+   * Buffer space the template needs, elements, double-buffered as MAESTRO sizes it: L2 holds
+   * two first-step tiles of each tensor (what the NoC moves in the first step); a PE's L1 two
+   * of its innermost tiles (the output tile counted in input rows and columns, as MAESTRO does).
+   */
+  l2ReqElems: number;
+  l1ReqElems: number;
 }
 
 interface Level {
@@ -276,6 +284,7 @@ class LevelAnalysis {
       if (ci === 0 && li === 0) {
         offIn = Math.floor(Math.floor((2 * ingIn + 2 * ingW) / this.noc.offchipBwElemsPerCycle) / 2);
         offOut = Math.floor(Math.floor((2 * egress) / this.noc.offchipBwElemsPerCycle) / 2);
+        if (report) report.l2ReqElems = 2 * (ingIn + ingW + egress);
       }
       if (critical <= 0) return;
       let compute: number;
@@ -485,6 +494,12 @@ class LevelAnalysis {
   }
 }
 
+function l1Requirement(L: Level, coupled: Record<Tensor, readonly string[]>): number {
+  let total = 0;
+  for (const vars of Object.values(coupled)) total += 2 * vars.reduce((a, v) => a * (L.tab.m[v] ?? 1), 1);
+  return total;
+}
+
 function cartesian(lists: State[][]): State[][] {
   let out: State[][] = [[]];
   for (const l of lists) {
@@ -502,7 +517,8 @@ export function analyse(problem: MaestroProblem, spec: (Directive | { cluster: n
   const report: LevelReport = {
     runtimeCycles: 0, computeCycles: 0, ingressCycles: 0, egressCycles: 0, offchipCycles: 0, steps: 0, psums: 0,
     l1: { input: zero(), weight: zero(), output: zero() }, l2: { input: zero(), weight: zero(), output: zero() },
-    topClusters: levels[0].n, levels: levels.length,
+    topClusters: levels[0].n, levels: levels.length, pesUsed: levels.reduce((a, l) => a * l.n, 1), l2ReqElems: 0,
+    l1ReqElems: l1Requirement(levels[levels.length - 1], COUPLED[problem.type]),
   };
   new LevelAnalysis(levels, problem, noc).analyse(0, levels[0].dims, report);
   return report;

@@ -42,7 +42,7 @@ export interface MaestroHw {
   nocBwElemsPerCycle: number;
   offchipBwElemsPerCycle: number;
   nocHopLatencyCycles: number;
-  /** Reported against the template's buffer requirement only; MAESTRO does not tile by them. */
+  /** Buffer sizes: compared with the template's requirement (`fitsL1`, `fitsL2`); MAESTRO does not tile by them. */
   l1Bytes?: number;
   l2Bytes?: number;
   elementBytes: number;
@@ -77,6 +77,12 @@ export interface MaestroResult {
   nocElems: number;
   /** PEs the template uses per step at most (clusters x cluster size). */
   pesUsed: number;
+  /** Buffer space the template needs (MAESTRO's "L2/L1 SRAM Size Req"), bytes; L1 per PE. */
+  l2ReqBytes: number;
+  l1ReqBytes: number;
+  /** Whether that fits the given buffers (undefined when a size is not given). */
+  fitsL2?: boolean;
+  fitsL1?: boolean;
 }
 
 /**
@@ -84,11 +90,11 @@ export interface MaestroResult {
  * schedulers default it. The SCAR paper gives none of these numbers:
  *  - pes: the kind's peRows x peCols;
  *  - NoC: one element per PE per cycle (a distribution network that can refill every PE each
- *    cycle; MAESTRO's own default is unlimited). On the fixture's 32 layers this costs 0-0.2 %
- *    against unlimited at 4096 PEs; at 256 PEs nvdla is 13 % slower on average (46 % at
- *    most: its 64-PE clusters take 18 elements per PE per step), the others <= 3 %. An
- *    edge-fed array (rows + cols per cycle) would be 1.7-3x slower on average (README,
- *    "Per-layer templates vs MAESTRO");
+ *    cycle; MAESTRO's own default is unlimited). On the fixture's 32 layers with the off-chip
+ *    link unlimited this costs 0-0.2 % against an unlimited NoC at 4096 PEs; at 256 PEs nvdla
+ *    is 13 % slower on average (46 % at most: a 64-PE cluster takes 18 elements per PE per
+ *    step), the others <= 3 %. An edge-fed array (rows + cols per cycle) would be 1.7-3x
+ *    slower on average (README, "Per-layer templates vs MAESTRO");
  *  - off-chip: one DRAM channel's bandwidth in elements per kind cycle,
  *    floor(GB/s x 1000 / MHz / elementBytes) (64 GB/s at 500 MHz, int8: 128);
  *  - hop latency: 1 cycle (MAESTRO's hardware-file default);
@@ -190,6 +196,7 @@ export function maestroCost(op: LayerOp, shape: LayerShape, samples: number, tem
     template, directives: '', latencyCycles: 0, macs: shape.macsPerSample * samples, computeCycles: 0, nocIngressCycles: 0, nocEgressCycles: 0,
     offchipCycles: 0, bound: 'compute', accesses: { l1: acc(), l2: acc() },
     offchipElems: { input: shape.inputElemsPerSample * samples, weight: shape.weightElems, output: shape.outputElemsPerSample * samples }, nocElems: 0, pesUsed: 0,
+    l2ReqBytes: 0, l1ReqBytes: 0,
   };
   let maestroMacs = 0;
   for (const { problem, repeat } of pieces) {
@@ -210,8 +217,12 @@ export function maestroCost(op: LayerOp, shape: LayerShape, samples: number, tem
         res.accesses[lvl][t].writes += rep[lvl][t].writes * (lvl === 'l2' && t === 'weight' ? repeat : runs);
       }
     }
-    res.pesUsed = Math.max(res.pesUsed, rep.topClusters * Math.floor(hw.pes / Math.max(1, rep.topClusters)));
+    res.pesUsed = Math.max(res.pesUsed, rep.pesUsed);
+    res.l2ReqBytes = Math.max(res.l2ReqBytes, rep.l2ReqElems * hw.elementBytes);
+    res.l1ReqBytes = Math.max(res.l1ReqBytes, rep.l1ReqElems * hw.elementBytes);
   }
+  if (hw.l2Bytes !== undefined) res.fitsL2 = res.l2ReqBytes <= hw.l2Bytes;
+  if (hw.l1Bytes !== undefined) res.fitsL1 = res.l1ReqBytes <= hw.l1Bytes;
   const l2 = res.accesses.l2;
   res.nocElems = l2.input.reads + l2.weight.reads + l2.output.writes;
   if (maestroMacs !== res.macs) res.maestroMacs = maestroMacs;
