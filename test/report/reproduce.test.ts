@@ -1,8 +1,8 @@
 import * as path from 'path';
 import * as fs from 'fs';
 import { applyOverrides } from '../../sim/input/overrides';
-import { agreementWithPaper, kendallTauB, PAPER, runUnit, scarAverages, scarUnits, DEFAULT_REPRO, windowBreakdown, SCAR_STRATEGIES } from '../../sim/report/reproduce';
-import { paperAverages } from '../../sim/report/reproduce-format';
+import { agreementWithPaper, assembleReport, kendallTauB, PAPER, runUnit, scarAverages, scarUnits, DEFAULT_REPRO, windowBreakdown, SCAR_STRATEGIES, UnitResult } from '../../sim/report/reproduce';
+import { paperAverages, reproduceBothText } from '../../sim/report/reproduce-format';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -90,6 +90,27 @@ describe('SCAR reproduction: agreement with the paper\'s tables', () => {
     const r = agreementWithPaper(reversed.filter((s) => s.id === 4));
     expect(r.kendallTau).toEqual([{ id: 4, tau: -1 }]);
     expect(r.signMatches).toBe(0);
+  });
+});
+
+describe('SCAR reproduction: --mapping both', () => {
+  test('each profile\'s report, then the averages, agreement and Het-Sides over Simba (NVD) side by side with the paper', () => {
+    // Units whose EDPs are the paper's own (scaled per profile): the side-by-side columns follow.
+    const results = (scale: number): UnitResult[] => Object.entries(PAPER.tables).flatMap(([id, t]) => SCAR_STRATEGIES.map((key) => ({
+      scenarioId: Number(id), scenario: `s${id}`, kind: Number(id) <= 5 ? 'datacenter' : 'arvr', key, package: 'p',
+      latencyS: t.latency[key], energyJ: (t.edp[key] * scale) / t.latency[key], edpJs: t.edp[key] * scale,
+      simulatedLatencyS: t.latency[key], simulatedEnergyJ: 0, simulatedEdpJs: t.edp[key] * scale, models: [], warnings: [], scheduleCpuMs: 0, evaluateCpuMs: 0,
+    })));
+    const a = assembleReport({ ...DEFAULT_REPRO, mapping: 'templates' }, results(1));
+    const b = assembleReport({ ...DEFAULT_REPRO, mapping: 'search' }, results(2));
+    expect(a.mapping).toBe('templates');
+    expect(a.agreement!.meanKendallTau).toBe(1);
+    const text = reproduceBothText([a, b], true);
+    expect(text).toContain('## mapping: templates');
+    expect(text).toContain('## mapping: search');
+    expect(text).toContain('| datacenter (1-5) mean | +27.6% | +27.6% | +27.6% |');
+    expect(text).toContain('| all | mean 1.00 | mean 1.00 | 10 of 10 as the paper | 10 of 10 as the paper |  |');
+    expect(text).toContain('| 4 s4 | 0.540x | 0.540x | 0.540x |');
   });
 });
 
