@@ -38,6 +38,7 @@ import { StopNotice, startStopNotice } from './interrupt';
 import { loadRequests } from '../input/requests';
 import { runTraffic, TrafficResult } from '../hw/traffic';
 import { trafficJson, trafficText } from '../report/traffic';
+import { MAPPING_PROFILES, MappingProfile } from '../input/overrides';
 
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
 const DEFAULT_PACKAGE = path.join(ROOT, 'models/packages/het_3x3.json');
@@ -198,14 +199,14 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
 
 const PACKAGES_3X3 = ['het_sides_3x3', 'het_cross_3x3', 'ws_3x3', 'os_3x3'].map((n) => path.join(ROOT, 'models/packages', `${n}.json`));
 
-async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string; wide: boolean; jobs?: number; html?: string; baseline?: string; argv?: string[]; notice?: StopNotice }) {
+async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; mapping?: MappingProfile; format: string; wide: boolean; jobs?: number; html?: string; baseline?: string; argv?: string[]; notice?: StopNotice }) {
   const scenarios = args.scenarios?.length ? args.scenarios : shippedScenarios(ROOT);
   const packages = args.packages?.length ? args.packages : PACKAGES_3X3;
   const jobs = jobsOption(args.jobs);
   const names = packages.map((f) => loadPackage(f).name);
   if (args.baseline !== undefined && !args.html) throw new UsageError('--baseline chooses the HTML report\'s reference package: give --html FILE too');
   if (args.baseline !== undefined && !names.includes(args.baseline)) throw new UsageError(`--baseline must name a compared package (${names.join(', ')}), got "${args.baseline}"`);
-  const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap }, (units) => {
+  const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap, ...(args.mapping ? { overrides: { mapping: args.mapping } } : {}) }, (units) => {
     const p = new Progress(units.length, args.quiet);
     let finished = 0;
     args.notice?.status(`compare after 0 of ${units.length} units (scenario x package), whose results are not kept`);
@@ -334,6 +335,7 @@ export function buildCli(argv: string[]): Argv {
         .option('scenarios', { type: 'array', string: true, describe: 'scenario files (default: the ten in models/scenarios)' })
         .option('packages', { type: 'array', string: true, describe: 'package files (default: the 3x3 heterogeneous and homogeneous packages)' })
         .option('gap', { type: 'boolean', default: false, describe: 'also run the exhaustive reference and report SCAR\'s optimality gap' })
+        .option('mapping', { choices: MAPPING_PROFILES, describe: 'set every chiplet kind\'s mapping: search, templates (each kind its dataflow\'s MAESTRO template) or one template (default: as the package files say)' })
         .option('format', { choices: ['text', 'md', 'csv'], default: 'text', describe: 'text: a table fitting 100 columns (see --wide); md: a Markdown table, csv: comma-separated, both with every column' })
         .option('wide', { type: 'boolean', default: false, describe: 'text: every column, however wide (by default the least needed ones are left out to fit 100 columns)' })
         .option('jobs', { type: 'number', describe: 'worker threads, one unit (scenario x package) each (default: the cores); output is the same for any number' }),
@@ -355,6 +357,7 @@ export function buildCli(argv: string[]): Argv {
     .command('reproduce <paper>', 'reproduce a paper\'s evaluation (scar: Odema et al., MICRO 2024, Tables IV-VI)', (y) =>
       html(common(y))
         .positional('paper', { choices: ['scar'], describe: 'which paper' })
+        .option('mapping', { choices: ['templates', 'search', 'both'], default: 'templates', describe: 'per-layer cost: templates (the paper\'s MAESTRO kcp_ws on NVD, yxp_os on Shi), search (the mapper), both (side by side)' })
         .option('grid', { choices: ['3x3', '6x6'], default: '3x3', describe: '3x3: the ten scenarios, six strategies; 6x6: scenario 4 on Het-Cross and both Simba' })
         .option('objective', { choices: OBJECTIVES, default: 'edp' as ObjectiveName, describe: 'what the schedulers minimise' })
         .option('sides', { choices: ['nvd', 'shi'], default: 'nvd', describe: 'Het-Sides: the dataflow on the side columns' })
