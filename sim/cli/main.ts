@@ -131,20 +131,25 @@ function printEvaluation(args: Common & { jobTable?: boolean }, ev: Evaluation, 
   for (const [k, v] of Object.entries(extra)) if (k !== 'strategy' && v) out(`${k}: ${v}`);
 }
 
-async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobTable: boolean; fingerprint: boolean }) {
+/** --check: the simulator's run-time invariants (sim/engine/check.ts); absent: MCMSIM_CHECK decides. */
+interface CheckArg {
+  check?: boolean;
+}
+
+async function cmdRun(args: Common & SchedArgs & CheckArg & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobTable: boolean; fingerprint: boolean }) {
   const inputs = loadInputs(args.scenario, args.package);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
   warn(schedule.warnings);
   if (args.scheduleOut) writeFileAtomic(args.scheduleOut, scheduleToJson(schedule, args.scenario, args.package, args.scheduleOut));
   progress(args, `simulating ${schedule.jobs.length} jobs...`);
-  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, { ...ctx, seed: args.seed }), { fingerprint: args.fingerprint });
+  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, { ...ctx, seed: args.seed }), { fingerprint: args.fingerprint, check: args.check });
   printEvaluation(args, ev, { strategy: args.strategy, schedule: args.scheduleOut, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
-async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobTable: boolean; fingerprint: boolean }) {
+async function cmdSimulate(args: Common & CheckArg & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobTable: boolean; fingerprint: boolean }) {
   const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
-  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, ctx), { fingerprint: args.fingerprint });
+  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, ctx), { fingerprint: args.fingerprint, check: args.check });
   printEvaluation(args, ev, { strategy: schedule.strategy, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
@@ -158,16 +163,16 @@ function cmdSchedule(args: Common & SchedArgs & { scenario: string; package: str
   else out(`wrote ${args.out}: ${schedule.jobs.length} jobs (${args.strategy})`);
 }
 
-async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string; html?: string; argv?: string[] }) {
+async function cmdValidate(args: Common & SchedArgs & CheckArg & { schedule?: string; scenario: string; package: string; format: string; html?: string; argv?: string[] }) {
   let ev: Evaluation;
   if (args.schedule) {
     const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
-    ev = await evaluate(schedule, inputs);
+    ev = await evaluate(schedule, inputs, undefined, { check: args.check });
   } else {
     const inputs = loadInputs(args.scenario, args.package);
     const schedule = makeSchedule(inputs, scheduleOptions(args));
     warn(schedule.warnings);
-    ev = await evaluate(schedule, inputs);
+    ev = await evaluate(schedule, inputs, undefined, { check: args.check });
   }
   const c = ev.comparison;
   if (args.html) writeHtmlReport(args.html, validateReport(c, reportMeta(args.schedule ? [args.schedule] : [args.scenario, args.package], args.seed, args.argv)), args.quiet);
@@ -241,7 +246,7 @@ async function cmdSweep(args: Omit<Common, 'seed'> & { spec: string; files?: str
   }
 }
 
-async function cmdTraffic(args: Omit<Common, 'seed'> & { package: string; requests: string; trace?: string }) {
+async function cmdTraffic(args: Omit<Common, 'seed'> & CheckArg & { package: string; requests: string; trace?: string }) {
   const pkg = loadPackage(args.package);
   const requests = loadRequests(args.requests, pkg);
   progress(args, `replaying ${requests.length} requests on ${pkg.name}...`);
@@ -249,7 +254,7 @@ async function cmdTraffic(args: Omit<Common, 'seed'> & { package: string; reques
   const sink = args.trace ? openSinks(args.trace) : null;
   let r: TrafficResult;
   try {
-    r = runTraffic(pkg, requests, sink);
+    r = runTraffic(pkg, requests, sink, args.check);
   } catch (e) {
     sink?.abort(e);
     throw e;
@@ -279,13 +284,14 @@ export function buildCli(argv: string[]): Argv {
       .option('micro-batches', { type: 'number', default: DEFAULT_SCAR.maxMicroBatches, describe: 'scar: most micro-batches per model (pipelining)' })
       .option('population', { type: 'number', default: DEFAULT_SCAR.population, describe: 'scar: evolutionary population' })
       .option('generations', { type: 'number', default: DEFAULT_SCAR.generations, describe: 'scar: evolutionary generations' });
+  const check = (y: Argv) => y.option('check', { type: 'boolean', describe: 'check the simulator\'s invariants while it runs (time order, queues, buffer occupancy, transfers, busy time); a violation is an internal error naming it (default: on when MCMSIM_CHECK=1)' });
   const html = (y: Argv) => y.option('html', { type: 'string', describe: 'also write an HTML report with plots (one self-contained file)' });
   const io = (y: Argv) =>
     sched(y)
       .option('scenario', { type: 'string', default: DEFAULT_SCENARIO, describe: 'scenario JSON' })
       .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package JSON' });
   const traces = (y: Argv) =>
-    y
+    check(y)
       .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
       .option('chrome-trace', { type: 'string', describe: 'write a Chrome JSON trace' })
       .option('trace-packets', { type: 'boolean', default: false, describe: 'also a slice per run of back-to-back packets on every NoP link and DRAM channel (larger, slower)' })
@@ -300,7 +306,7 @@ export function buildCli(argv: string[]): Argv {
     .command('schedule', 'schedule a scenario on a package and write the schedule file', (y) => io(common(y)).option('out', { type: 'string', demandOption: true, describe: 'schedule file to write' }))
     .command('simulate', 'replay a schedule file in the discrete-event simulator', (y) => traces(common(y)).option('schedule', { type: 'string', demandOption: true }))
     .command('validate', 'analytical vs simulated, per job and for the scenario', (y) =>
-      html(io(common(y))).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text' }),
+      check(html(io(common(y)))).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text' }),
     )
     .command('compare', 'every scenario on every package: EDP, latency, energy (analytical and simulated), heterogeneous vs homogeneous', (y) =>
       html(sched(common(y)))
@@ -346,7 +352,7 @@ export function buildCli(argv: string[]): Argv {
         .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
     )
     .command('traffic', 'replay raw NoP and DRAM requests (JSON lines) open loop, without a schedule, as BookSim2\'s and DRAMsim3\'s trace modes do', (y) =>
-      y
+      check(y)
         .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
         .option('package', { type: 'string', demandOption: true, describe: 'package JSON (grid, NoP and DRAM models)' })
