@@ -70,6 +70,12 @@ function warn(warnings: readonly string[]): void {
   for (const w of warnings) process.stderr.write(`mcmsim: ${w}\n`);
 }
 
+/** Workload warnings ("checkInputSizes": "warn" findings) to stderr, once per workload file. */
+function warnInputs(inputs: { scenario: { models: readonly { workload: { file: string; warnings?: readonly string[] } }[] } }): void {
+  const seen = new Map(inputs.scenario.models.map((m) => [m.workload.file, m.workload.warnings ?? []]));
+  warn([...seen.values()].flat());
+}
+
 /** --jobs: worker threads for independent units (default: the cores this process may use). */
 function jobsOption(jobs: number | undefined): number {
   if (jobs === undefined) return defaultJobs();
@@ -138,6 +144,7 @@ interface CheckArg {
 
 async function cmdRun(args: Common & SchedArgs & CheckArg & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobTable: boolean; fingerprint: boolean }) {
   const inputs = loadInputs(args.scenario, args.package);
+  warnInputs(inputs);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
   warn(schedule.warnings);
@@ -149,12 +156,14 @@ async function cmdRun(args: Common & SchedArgs & CheckArg & { scenario: string; 
 
 async function cmdSimulate(args: Common & CheckArg & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobTable: boolean; fingerprint: boolean }) {
   const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
+  warnInputs(inputs);
   const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, ctx), { fingerprint: args.fingerprint, check: args.check });
   printEvaluation(args, ev, { strategy: schedule.strategy, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
 function cmdSchedule(args: Common & SchedArgs & { scenario: string; package: string; out: string }) {
   const inputs = loadInputs(args.scenario, args.package);
+  warnInputs(inputs);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
   warn(schedule.warnings);
@@ -167,9 +176,11 @@ async function cmdValidate(args: Common & SchedArgs & CheckArg & { schedule?: st
   let ev: Evaluation;
   if (args.schedule) {
     const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
+    warnInputs(inputs);
     ev = await evaluate(schedule, inputs, undefined, { check: args.check });
   } else {
     const inputs = loadInputs(args.scenario, args.package);
+    warnInputs(inputs);
     const schedule = makeSchedule(inputs, scheduleOptions(args));
     warn(schedule.warnings);
     ev = await evaluate(schedule, inputs, undefined, { check: args.check });
