@@ -92,6 +92,8 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
   for (const j of prog.jobs) windowLeft[j.window]++;
   const pos = new Int32Array(topo.nChiplets); // next position in each chiplet's order
   let openWindow = 0;
+  // Windows no job uses (a schedule may number them 1, 2, ...) are open from the start.
+  while (openWindow < windowLeft.length - 1 && windowLeft[openWindow] === 0) openWindow++;
   let ended = 0;
 
   const tryStart = (c: number) => {
