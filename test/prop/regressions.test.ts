@@ -24,3 +24,26 @@ describe('shrunk counterexamples', () => {
     expect(gap.jobs[1].startPs).toBeGreaterThanOrEqual(gap.jobs[0].endPs);
   });
 });
+
+describe('fuzzing finds', () => {
+  test('a 100000-character workload path is one readable error line, not 100 KB', async () => {
+    const fs = await import('fs');
+    const os = await import('os');
+    const path = await import('path');
+    const { loadScenario } = await import('../../sim/input/scenario');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-reg-'));
+    const f = path.join(dir, 's.json');
+    fs.writeFileSync(f, JSON.stringify({ schema: 'mcmsim/scenario@1', name: 's', models: [{ workload: 'x'.repeat(100000), batch: 1 }] }));
+    let msg = '';
+    try {
+      loadScenario(f);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    // Either the scenario's field or the unreadable path, shortened.
+    expect(msg).toMatch(/s\.json: models\[0\]\.workload: |xxxxxxxxxx\.\.\. \(\d+ characters\): \(top level\): cannot read/);
+    expect(msg.length).toBeLessThan(1200);
+    expect(msg).not.toContain('\n');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
