@@ -14,6 +14,8 @@ import { checkCase, CaseStats } from './properties';
 import { parseWorkload } from '../../sim/input/workload';
 import { parsePackage } from '../../sim/input/package';
 import { Topology } from '../../sim/cost/topology';
+import { writeCase } from './properties';
+import { cli } from '../cli/incli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-prop-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -62,4 +64,23 @@ describe('generated scenarios on generated packages', () => {
     expect(stats.schedules).toBeGreaterThan(70);
     expect(stats.skipped).toBeLessThan(stats.schedules / 4);
   }, 240_000);
+});
+
+describe('worker threads change nothing', () => {
+  test('compare --jobs 1 and --jobs 2 print the same bytes on generated inputs', async () => {
+    const small = path.resolve(__dirname, '../golden/small/package.json');
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(caseArb({ ...SMALL, maxGrid: 3, maxModels: 2, maxBatch: 8, maxSteps: 4 }), async (c) => {
+        const f = writeCase(c, path.join(tmp, `jobs${n++}`));
+        const args = ['compare', '--scenarios', f.scenario, '--packages', f.package, small, '--strategy', 'greedy', '--quiet', '--seed', String(c.seed)]; // text: --json also holds wall times
+        const one = await cli(...args, '--jobs', '1');
+        const two = await cli(...args, '--jobs', '2');
+        expect(two.code).toBe(one.code);
+        expect(two.out).toBe(one.out);
+        expect(two.err).toBe(one.err);
+      }),
+      { seed: SEED, numRuns: 3 },
+    );
+  }, 120_000);
 });
