@@ -124,14 +124,15 @@ export interface SinkContext {
  * Lowers, estimates and simulates a schedule. Trace sinks are opened by `openSink` only after
  * the schedule lowered without error, so bad input never leaves a trace file behind.
  * `fingerprint`: also hash the simulator's event sequence (off by default: it costs time).
+ * `check`: check the simulator's run-time invariants (default: MCMSIM_CHECK=1 in the environment).
  */
-export async function evaluate(schedule: Schedule, inputs: Inputs, openSink: (ctx: SinkContext) => TraceSink | null = () => null, opts: { fingerprint?: boolean } = {}): Promise<Evaluation> {
+export async function evaluate(schedule: Schedule, inputs: Inputs, openSink: (ctx: SinkContext) => TraceSink | null = () => null, opts: { fingerprint?: boolean; check?: boolean } = {}): Promise<Evaluation> {
   const program = lowerSchedule(schedule, inputs.scenario, inputs.pkg);
   const estimate = estimateProgram(program);
   const opened = openSink({ program, estimate, schedule });
   const sink = opened && new TimedSink(opened);
   const t0 = process.hrtime.bigint();
-  const sim = await simulate(program, { sink, fingerprint: opts.fingerprint });
+  const sim = await simulate(program, { sink, fingerprint: opts.fingerprint, check: opts.check });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   return { program, estimate, sim, comparison: compare(program, estimate, sim), wallMs, traceMs: sink ? sink.ns / 1e6 : 0 };
 }

@@ -73,6 +73,12 @@ function warn(warnings: readonly string[]): void {
   for (const w of warnings) process.stderr.write(`mcmsim: ${w}\n`);
 }
 
+/** Workload warnings ("checkInputSizes": "warn" findings) to stderr, once per workload file. */
+function warnInputs(inputs: { scenario: { models: readonly { workload: { file: string; warnings?: readonly string[] } }[] } }): void {
+  const seen = new Map(inputs.scenario.models.map((m) => [m.workload.file, m.workload.warnings ?? []]));
+  warn([...seen.values()].flat());
+}
+
 /** --jobs: worker threads for independent units (default: the cores this process may use). */
 function jobsOption(jobs: number | undefined): number {
   if (jobs === undefined) return defaultJobs();
@@ -137,8 +143,14 @@ function printEvaluation(args: Common & { jobTable?: boolean; wide?: boolean }, 
   for (const [k, v] of Object.entries(extra)) if (k !== 'strategy' && v) out(`${k}: ${v}`);
 }
 
-async function cmdRun(args: Common & SchedArgs & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobTable: boolean; fingerprint: boolean; notice?: StopNotice }) {
+/** --check: the simulator's run-time invariants (sim/engine/check.ts); absent: MCMSIM_CHECK decides. */
+interface CheckArg {
+  check?: boolean;
+}
+
+async function cmdRun(args: Common & SchedArgs & CheckArg & { scenario: string; package: string; trace?: string; chromeTrace?: string; tracePackets: boolean; scheduleOut?: string; jobTable: boolean; fingerprint: boolean; notice?: StopNotice }) {
   const inputs = loadInputs(args.scenario, args.package);
+  warnInputs(inputs);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
   args.notice?.status(`run while scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
@@ -149,18 +161,20 @@ async function cmdRun(args: Common & SchedArgs & { scenario: string; package: st
   }
   progress(args, `simulating ${schedule.jobs.length} jobs...`);
   args.notice?.status(`run while simulating ${schedule.jobs.length} jobs of ${inputs.scenario.name} on ${inputs.pkg.name}${args.trace || args.chromeTrace ? ' (the trace is not kept)' : ''}`);
-  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, { ...ctx, seed: args.seed }), { fingerprint: args.fingerprint });
+  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, { ...ctx, seed: args.seed }), { fingerprint: args.fingerprint, check: args.check });
   printEvaluation(args, ev, { strategy: args.strategy, schedule: args.scheduleOut, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
-async function cmdSimulate(args: Common & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobTable: boolean; fingerprint: boolean }) {
+async function cmdSimulate(args: Common & CheckArg & { schedule: string; trace?: string; chromeTrace?: string; tracePackets: boolean; jobTable: boolean; fingerprint: boolean }) {
   const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
-  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, ctx), { fingerprint: args.fingerprint });
+  warnInputs(inputs);
+  const ev = await evaluate(schedule, inputs, (ctx) => openSinks(args.trace, args.chromeTrace, args.tracePackets, ctx), { fingerprint: args.fingerprint, check: args.check });
   printEvaluation(args, ev, { strategy: schedule.strategy, trace: args.trace, chromeTrace: args.chromeTrace });
 }
 
 function cmdSchedule(args: Common & SchedArgs & { scenario: string; package: string; out: string }) {
   const inputs = loadInputs(args.scenario, args.package);
+  warnInputs(inputs);
   progress(args, `scheduling ${inputs.scenario.name} on ${inputs.pkg.name} (${args.strategy})...`);
   const schedule = makeSchedule(inputs, scheduleOptions(args));
   warn(schedule.warnings);
@@ -169,16 +183,18 @@ function cmdSchedule(args: Common & SchedArgs & { scenario: string; package: str
   else out(`wrote ${args.out}: ${schedule.jobs.length} jobs (${args.strategy})`);
 }
 
-async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scenario: string; package: string; format: string; wide: boolean; html?: string; argv?: string[] }) {
+async function cmdValidate(args: Common & SchedArgs & CheckArg & { schedule?: string; scenario: string; package: string; format: string; wide: boolean; html?: string; argv?: string[] }) {
   let ev: Evaluation;
   if (args.schedule) {
     const { schedule, ...inputs } = loadScheduleWithInputs(args.schedule);
-    ev = await evaluate(schedule, inputs);
+    warnInputs(inputs);
+    ev = await evaluate(schedule, inputs, undefined, { check: args.check });
   } else {
     const inputs = loadInputs(args.scenario, args.package);
+    warnInputs(inputs);
     const schedule = makeSchedule(inputs, scheduleOptions(args));
     warn(schedule.warnings);
-    ev = await evaluate(schedule, inputs);
+    ev = await evaluate(schedule, inputs, undefined, { check: args.check });
   }
   const c = ev.comparison;
   if (args.html) writeHtmlReport(args.html, validateReport(c, reportMeta(args.schedule ? [args.schedule] : [args.scenario, args.package], args.seed, args.argv)), args.quiet);
@@ -262,7 +278,7 @@ async function cmdSweep(args: Omit<Common, 'seed'> & { seed?: string; spec: stri
   }
 }
 
-async function cmdTraffic(args: Omit<Common, 'seed'> & { package: string; requests: string; trace?: string }) {
+async function cmdTraffic(args: Omit<Common, 'seed'> & CheckArg & { package: string; requests: string; trace?: string }) {
   const pkg = loadPackage(args.package);
   const requests = loadRequests(args.requests, pkg);
   progress(args, `replaying ${requests.length} requests on ${pkg.name}...`);
@@ -270,7 +286,7 @@ async function cmdTraffic(args: Omit<Common, 'seed'> & { package: string; reques
   const sink = args.trace ? openSinks(args.trace) : null;
   let r: TrafficResult;
   try {
-    r = runTraffic(pkg, requests, sink);
+    r = runTraffic(pkg, requests, sink, args.check);
   } catch (e) {
     sink?.abort(e);
     throw e;
@@ -304,13 +320,14 @@ export function buildCli(argv: string[]): Argv {
       .option('micro-batches', { type: 'number', default: DEFAULT_SCAR.maxMicroBatches, describe: 'scar: most micro-batches per model (pipelining)' })
       .option('population', { type: 'number', default: DEFAULT_SCAR.population, describe: 'scar: evolutionary population' })
       .option('generations', { type: 'number', default: DEFAULT_SCAR.generations, describe: 'scar: evolutionary generations' });
+  const check = (y: Argv) => y.option('check', { type: 'boolean', describe: 'check the simulator\'s invariants while it runs (time order, queues, buffer occupancy, transfers, busy time); a violation is an internal error naming it (default: on when MCMSIM_CHECK=1)' });
   const html = (y: Argv) => y.option('html', { type: 'string', describe: 'also write an HTML report with plots (one self-contained file)' });
   const io = (y: Argv) =>
     sched(y)
       .option('scenario', { type: 'string', default: DEFAULT_SCENARIO, describe: 'scenario JSON' })
       .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package JSON' });
   const traces = (y: Argv) =>
-    y
+    check(y)
       .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace)' })
       .option('chrome-trace', { type: 'string', describe: 'write a Chrome JSON trace' })
       .option('trace-packets', { type: 'boolean', default: false, describe: 'also a slice per run of back-to-back packets on every NoP link and DRAM channel (larger, slower)' })
@@ -326,7 +343,7 @@ export function buildCli(argv: string[]): Argv {
     .command('schedule', 'schedule a scenario on a package and write the schedule file', (y) => io(common(y)).option('out', { type: 'string', demandOption: true, describe: 'schedule file to write' }))
     .command('simulate', 'replay a schedule file in the discrete-event simulator', (y) => traces(common(y, SEED_NONE)).option('schedule', { type: 'string', demandOption: true, describe: 'schedule file to replay (from `mcmsim schedule` or `run --schedule-out`, or written by hand)' }))
     .command('validate', 'the three estimates of one schedule (closed form, list schedule, simulation), per job and for the scenario, and why they differ', (y) =>
-      html(io(common(y))).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text', describe: 'text: tables for a terminal; csv: one line per job, every column; json: everything, machine-readable (as --json)' })
+      check(html(io(common(y)))).option('schedule', { type: 'string', describe: 'schedule file (else schedule --scenario on --package)' }).option('format', { choices: ['text', 'csv', 'json'], default: 'text', describe: 'text: tables for a terminal; csv: one line per job, every column; json: everything, machine-readable (as --json)' })
         .option('wide', { type: 'boolean', default: false, describe: 'text: the job table with every column, however wide (by default it fits 100 columns)' }),
     )
     .command('compare', 'every scenario on every package: EDP, latency, energy (simulation; list schedule and closed form beside), heterogeneous vs homogeneous', (y) =>
@@ -383,7 +400,7 @@ export function buildCli(argv: string[]): Argv {
         .option('package', { type: 'string', default: DEFAULT_PACKAGE, describe: 'package whose chiplet kind and DRAM supply the other constants' }),
     )
     .command('traffic', 'replay raw NoP and DRAM requests (JSON lines) open loop, without a schedule, as BookSim2\'s and DRAMsim3\'s trace modes do', (y) =>
-      common(y, SEED_NONE)
+      check(common(y, SEED_NONE))
         .option('package', { type: 'string', demandOption: true, describe: 'package JSON (grid, NoP and DRAM models), or a shipped package\'s name' })
         .option('requests', { type: 'string', demandOption: true, describe: 'requests, one JSON object per line: {"t_ns": 0, "src": "c0_0", "dst": "dram0", "bytes": 64, "addr": 0}' })
         .option('trace', { type: 'string', describe: 'write a Perfetto trace (.pftrace): bandwidth, busy and queued time of every NoP link and DRAM channel over time' }),

@@ -9,6 +9,8 @@
  * - An optional fingerprint (FNV-1a over event times and kinds, as OMNeT++ does) lets tests
  *   catch any change of behaviour; it is off unless asked for.
  */
+import { Checker, NO_CHECK } from './check';
+
 /** Receives events; `kind` is a small integer the component defines, `arg` its payload. */
 export interface EventTarget {
   onEvent(kind: number, arg: unknown, nowPs: number): void;
@@ -123,10 +125,16 @@ export class Engine {
   private processed = 0;
   private fp = 0x811c9dc5;
   private readonly fingerprinting: boolean;
+  /** Run-time invariants (sim/engine/check.ts); components on this engine report to it. */
+  readonly check: Checker;
 
-  /** `fingerprint`: hash every processed event (for tests; off by default, it costs time). */
-  constructor(opts: { fingerprint?: boolean } = {}) {
+  /**
+   * `fingerprint`: hash every processed event (for tests; off by default, it costs time).
+   * `check`: the run's invariant checker (default: none).
+   */
+  constructor(opts: { fingerprint?: boolean; check?: Checker } = {}) {
     this.fingerprinting = opts.fingerprint ?? false;
+    this.check = opts.check ?? NO_CHECK;
   }
 
   get nowPs(): number {
@@ -135,6 +143,11 @@ export class Engine {
 
   get eventsProcessed(): number {
     return this.processed;
+  }
+
+  /** Events scheduled so far (equals eventsProcessed once a run has drained its queue). */
+  get eventsScheduled(): number {
+    return this.seq;
   }
 
   /** FNV-1a hash (hex) of the (time, kind) sequence of processed events. */
@@ -178,6 +191,8 @@ export class Engine {
       const t = q.t[s];
       if (t > untilPs) break;
       q.pop();
+      // The heap's order is the invariant: report only a violation (a comparison per event).
+      if (t < this.now && this.check.on) this.check.time(t, this.now);
       this.now = t;
       this.processed++;
       const kind = q.kind[s];

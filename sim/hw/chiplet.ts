@@ -11,7 +11,7 @@
 import { Engine, EventTarget } from '../engine/engine';
 import { Fabric, TransferDone } from './fabric';
 import { Job } from '../cost/program';
-import { tileLoad, TileLoad } from '../cost/plan';
+import { bufferLayout, tileLoad, TileLoad } from '../cost/plan';
 import { forEachTileTransfer, newTransferScratch, psPerCycle } from '../cost/estimate';
 import { TraceSink } from '../trace/sink';
 
@@ -47,6 +47,8 @@ export class ChipletSim implements EventTarget, TransferDone {
   busyPs = 0;
   /** When the current (or last) job's last compute ended, ps: the job's store tail follows. */
   lastComputeEndPs = 0;
+  /** Bytes in the two tile slots (tracked only with an invariant checker). */
+  private slotBytes = 0;
 
   constructor(
     readonly index: number,
@@ -84,6 +86,7 @@ export class ChipletSim implements EventTarget, TransferDone {
     // operands already resident move nothing, so a load with no transfer reports 0 bytes.
     this.loadBytes = 0;
     this.loadPending = 1; // guard so transfers finishing synchronously cannot complete the load early
+    if (this.engine.check.on) this.checkSlots(this.tl.weightBytes + this.tl.inputBytes + this.tl.outputBytes);
     forEachTileTransfer(job, this.tl, this.scratch, this.sendOne);
     if (--this.loadPending === 0) this.engine.at(this.engine.nowPs, this, LOAD_DONE);
   }
@@ -96,6 +99,7 @@ export class ChipletSim implements EventTarget, TransferDone {
 
   onTransferDone(token: number, now: number): void {
     if (token === LOAD_TOKEN) {
+      if (this.engine.check.on) this.engine.check.queue(`${this.name} load transfers`, this.loadPending - 1, now);
       if (--this.loadPending === 0) this.loadDone(now);
     } else {
       this.storeDone(token, now);
@@ -137,10 +141,10 @@ export class ChipletSim implements EventTarget, TransferDone {
         this.storeStartPs[t & 1] = now;
         this.fabric.send(job.storePath, out, this, t, job.index, true);
       } else {
-        this.slotsUsed--;
+        this.freeSlot(t);
       }
     } else {
-      this.slotsUsed--;
+      this.freeSlot(t);
     }
     this.tryCompute();
     this.tryLoad();
@@ -151,14 +155,41 @@ export class ChipletSim implements EventTarget, TransferDone {
     const job = this.job!;
     if (this.sink) this.sink.tile('store', job.index, t, this.storeStartPs[t & 1], now, tileLoad(job.plan, t, this.tl).outputBytes);
     this.storesPending--;
-    this.slotsUsed--;
+    this.freeSlot(t);
     this.tryLoad();
     this.maybeEnd(now);
+  }
+
+  /** Tile t's slot is free again (computed, and stored when it stores). */
+  private freeSlot(t: number): void {
+    this.slotsUsed--;
+    if (this.engine.check.on) {
+      const tl = tileLoad(this.job!.plan, t, this.tl);
+      this.checkSlots(-(tl.weightBytes + tl.inputBytes + tl.outputBytes));
+      this.engine.check.queue(`${this.name} stores`, this.storesPending, this.engine.nowPs);
+    }
+  }
+
+  /**
+   * Invariants of the double buffer: 0..2 slots in use, and the tiles in them (their loaded
+   * operands and their output) within the two tile slots of the buffer (sim/cost/buffer.ts).
+   */
+  private checkSlots(deltaBytes: number): void {
+    const check = this.engine.check;
+    const now = this.engine.nowPs;
+    this.slotBytes += deltaBytes;
+    check.queue(`${this.name} tile slots`, this.slotsUsed, now, 2);
+    check.occupancy(`${this.name} buffer tile slots`, this.slotBytes, 2 * bufferLayout(this.job!.plan.kind).tileSlotBytes, now);
+  }
+
+  private get name(): string {
+    return `chiplet ${this.index} (job ${this.job?.index ?? '-'})`;
   }
 
   private maybeEnd(now: number): void {
     const job = this.job!;
     if (this.computed < job.plan.tiles || this.storesPending > 0) return;
+    if (this.engine.check.on) this.engine.check.occupancy(`${this.name} buffer tile slots at its end`, this.slotBytes, 0, now);
     this.job = null;
     if (this.sink) this.sink.job(job.index, this.jobStartPs, now);
     this.host.jobEnded(job, this.jobStartPs, now);

@@ -178,6 +178,7 @@ export class BankedChannel implements ChannelServer, EventTarget {
     this.ring[this.head] = null;
     this.head = (this.head + 1) & mask;
     this.queued--;
+    if (this.engine.check.on) this.engine.check.queue(`DRAM channel (resource ${this.resource}) request queue`, this.queued, this.engine.nowPs);
     return w;
   }
 

@@ -170,6 +170,7 @@ export class Fabric implements EventTarget {
     x.done = done;
     x.token = token;
     x.job = job;
+    if (this.engine.check.on) this.engine.check.transferStarted(x.serial, this.pathName(path), bytes, this.engine.nowPs);
     this.inject(x, this.engine.nowPs);
   }
 
@@ -310,13 +311,31 @@ export class Fabric implements EventTarget {
     p.xfer = null;
     this.packetPool.push(p);
     x.inFlight--;
+    if (this.engine.check.on) this.checkDelivery(x, p.bytes, now);
     if (x.inFlight === 0 && x.bytesLeft === 0) {
       // With no wait behind another transfer, a FIFO path runs exactly as when idle.
       if (x.waitSum > 0 || x.served) this.charge(x, now);
+      if (this.engine.check.on) this.engine.check.transferEnded(x.serial, now);
       const done = x.done!;
       x.done = null;
       this.xferPool.push(x);
       done.onTransferDone(x.token, now);
     }
+  }
+
+  /** Names of paths for invariant reports (paths are the topology's shared arrays). */
+  private readonly pathNames = new WeakMap<readonly number[], string>();
+
+  /** Invariant reports (only with a checker): packets in flight and bytes delivered. */
+  private checkDelivery(x: Xfer, bytes: number, now: number): void {
+    const name = this.pathName(x.path);
+    this.engine.check.queue(name, x.inFlight, now);
+    this.engine.check.delivered(x.serial, bytes, now);
+  }
+
+  private pathName(path: readonly number[]): string {
+    let name = this.pathNames.get(path);
+    if (name === undefined) this.pathNames.set(path, (name = path.length === 0 ? 'empty path' : path.map((r) => this.topology.resources[r].name).join(' > ')));
+    return name;
   }
 }

@@ -4,9 +4,11 @@
  * order, its producers have ended and its window has opened, and collects timing and counts.
  */
 import { Engine } from '../engine/engine';
+import { checkingWanted, InvariantError, makeChecker } from '../engine/check';
 import { Program, Job } from '../cost/program';
 import { addPlanCounts, Counts, Energy, energyOf, newCounts } from '../cost/energy';
 import { createFabric } from './nop';
+import type { Fabric } from './fabric';
 import { JobResourceDelays } from './job-resource-delay';
 import { ChipletSim, JobHost } from './chiplet';
 import { TraceSink } from '../trace/sink';
@@ -53,15 +55,17 @@ export interface SimOptions {
   sink?: TraceSink | null;
   /** Hash every event (tests of behaviour change); costs simulation time. */
   fingerprint?: boolean;
+  /** Check the run-time invariants (sim/engine/check.ts); default: MCMSIM_CHECK=1 in the environment. */
+  check?: boolean;
 }
 
 export async function simulate(prog: Program, opts: SimOptions = {}): Promise<SimResult> {
   const sink = opts.sink ?? null;
-  if (!sink) return simulateCore(prog, null, opts.fingerprint ?? false);
+  if (!sink) return simulateCore(prog, null, opts.fingerprint ?? false, opts.check);
   sink.begin({ pkg: prog.pkg, topology: prog.topology, jobs: prog.jobs, chipletJobs: prog.chipletJobs });
   let r: SimResult;
   try {
-    r = simulateCore(prog, sink, opts.fingerprint ?? false);
+    r = simulateCore(prog, sink, opts.fingerprint ?? false, opts.check);
   } catch (e) {
     sink.abort(e);
     throw e;
@@ -71,8 +75,8 @@ export async function simulate(prog: Program, opts: SimOptions = {}): Promise<Si
 }
 
 /** The synchronous part of simulate (no sink flush). */
-export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint = false): SimResult {
-  const engine = new Engine({ fingerprint });
+export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint = false, check?: boolean): SimResult {
+  const engine = new Engine({ fingerprint, check: makeChecker(checkingWanted(check)) });
   const topo = prog.topology;
   const nJobs = prog.jobs.length;
   const fabric = createFabric(engine, topo, sink, nJobs);
@@ -89,6 +93,8 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
   for (const j of prog.jobs) windowLeft[j.window]++;
   const pos = new Int32Array(topo.nChiplets); // next position in each chiplet's order
   let openWindow = 0;
+  // Windows no job uses (a schedule may number them 1, 2, ...) are open from the start.
+  while (openWindow < windowLeft.length - 1 && windowLeft[openWindow] === 0) openWindow++;
   let ended = 0;
 
   const tryStart = (c: number) => {
@@ -135,6 +141,7 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
     throw new Error(`simulation stalled: ${prog.jobs.length - ended} job(s) never ran`);
   }
   const end = jobs.reduce((m, j) => Math.max(m, j.endPs), 0);
+  if (engine.check.on) checkRun(engine, prog, fabric, chiplets, jobs, end);
   const all: Counts = { ...counts, resourceBytes: fabric.bytes };
   let energy = energyOf(prog.pkg, topo, all, end);
   if (dram) energy = dram.energy(energy, end);
@@ -149,4 +156,29 @@ export function simulateCore(prog: Program, sink: TraceSink | null, fingerprint 
       jobReadyPs, jobChipletFreePs: chipletFreePs, jobLastComputeEndPs: lastComputeEndPs, dram: dram ? dram.stats() : null,
     },
   };
+}
+
+/**
+ * After a run (with a checker): the engine drained, every job ran on its chiplet after its
+ * producers and no two jobs overlapped there, and no resource was busier than the makespan.
+ */
+function checkRun(engine: Engine, prog: Program, fabric: Fabric, chiplets: readonly ChipletSim[], jobs: readonly JobTiming[], end: number): void {
+  const check = engine.check;
+  check.finish(engine.nowPs, engine.eventsScheduled, engine.eventsProcessed);
+  for (const c of prog.chipletJobs) {
+    let prev = -1;
+    for (const i of c) {
+      const j = prog.jobs[i];
+      const name = `chiplet ${j.chiplet} job ${i} (${j.name})`;
+      const t = jobs[i];
+      if (!(t.startPs >= 0 && t.endPs >= t.startPs)) throw new InvariantError('job', name, t.startPs, `ran from ${t.startPs} to ${t.endPs} ps`);
+      for (const d of j.deps) if (t.startPs < jobs[d].endPs) throw new InvariantError('dependency', name, t.startPs, `started before its producer job ${d} (${prog.jobs[d].name}) ended at ${jobs[d].endPs} ps`);
+      // Each chiplet runs its jobs one at a time, in its list's order.
+      if (prev >= 0 && t.startPs < jobs[prev].endPs) throw new InvariantError('one job per chiplet', name, t.startPs, `started before job ${prev} (${prog.jobs[prev].name}) ended at ${jobs[prev].endPs} ps`);
+      prev = i;
+    }
+  }
+  const res = prog.topology.resources;
+  for (let r = 0; r < res.length; r++) check.busy(res[r].name, fabric.busyPs[r], end);
+  for (const c of chiplets) check.busy(`chiplet ${c.index} PE array`, c.busyPs, end);
 }

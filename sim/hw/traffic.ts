@@ -16,6 +16,7 @@
  * hops x 8 x pJ/bit plus the DRAM model's energy (pJ/bit, or the banked model's commands and
  * background power over the end time). Chiplets do nothing here, so their static power is left out.
  */
+import { checkingWanted, makeChecker } from '../engine/check';
 import { Engine, EventTarget } from '../engine/engine';
 import { ResourceKind, Topology } from '../cost/topology';
 import { energyOf, newCounts } from '../cost/energy';
@@ -94,8 +95,9 @@ function latencyStats(valuesPs: Float64Array): LatencyStats | null {
   return { mean: sum / s.length / 1000, p50: percentile(s, 0.5) / 1000, p99: percentile(s, 0.99) / 1000 };
 }
 
-export function runTraffic(pkg: Package, requests: readonly TrafficRequest[], sink: TraceSink | null = null): TrafficResult {
-  const engine = new Engine();
+/** `check`: run-time invariants (sim/engine/check.ts; default MCMSIM_CHECK=1 in the environment). */
+export function runTraffic(pkg: Package, requests: readonly TrafficRequest[], sink: TraceSink | null = null, check?: boolean): TrafficResult {
+  const engine = new Engine({ check: makeChecker(checkingWanted(check)) });
   const topo = new Topology(pkg);
   const fabric = createFabric(engine, topo, sink, 0);
   const dram = createDramModel(pkg, engine, fabric, topo);
@@ -132,6 +134,10 @@ export function runTraffic(pkg: Package, requests: readonly TrafficRequest[], si
   for (let i = 0; i < n; i++) {
     endPs = Math.max(endPs, donePs[i]);
     bytes += requests[i].bytes;
+  }
+  if (engine.check.on) {
+    engine.check.finish(engine.nowPs, engine.eventsScheduled, engine.eventsProcessed);
+    topo.resources.forEach((r) => engine.check.busy(r.name, fabric.busyPs[r.index], endPs));
   }
   const lat = Float64Array.from(donePs, (t, i) => t - injectPs[i]);
   const readLat = lat.filter((_, i) => requests[i].src.kind === 'dram');

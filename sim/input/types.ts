@@ -79,6 +79,8 @@ export interface Workload {
   readonly file: string;
   readonly source: string;
   readonly layers: readonly Layer[];
+  /** Input-size findings of a `"checkInputSizes": "warn"` workload (one summary line), for the CLI to print. */
+  readonly warnings?: readonly string[];
 }
 
 export interface ScenarioModel {

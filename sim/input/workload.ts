@@ -30,11 +30,14 @@ const ALLOWED = Object.fromEntries(OPS.map((op) => [op, new Set([...FIELDS[op].r
 export function parseWorkload(file: string, json: unknown): Workload {
   const top = topObject(file, json, 'workload', ['name', 'layers'], ['source', 'note', 'checkInputSizes']);
   const name = top.get('name').str();
-  // false: the layer list gives each layer's own shapes without chaining them (a MAESTRO-style
-  // description such as XRBench's: no padding, so listed outputs and next inputs disagree).
+  // true (default): a layer's input must chain with its producers' outputs (checkInputSizes
+  // below), else an error. "warn": the same findings are warnings (a layer list that gives each
+  // layer's own shapes without chaining them, e.g. a MAESTRO-style description such as
+  // XRBench's: no padding, so listed outputs and next inputs disagree). false: not checked.
   const checkNode = top.opt('checkInputSizes');
-  if (checkNode && typeof checkNode.value !== 'boolean') checkNode.fail(`expected true or false, got ${JSON.stringify(checkNode.value)}`);
-  const checkSizes = checkNode?.value !== false;
+  if (checkNode && typeof checkNode.value !== 'boolean' && checkNode.value !== 'warn') checkNode.fail(`expected true, false or "warn", got ${JSON.stringify(checkNode.value)}`);
+  const checkSizes: SizeCheck = checkNode === undefined || checkNode.value === true ? 'error' : checkNode.value === 'warn' ? 'warn' : 'off';
+  const warnings: string[] = [];
   const source = top.opt('source')?.str() ?? '';
   const layersNode = top.get('layers');
   if (!Array.isArray(layersNode.value)) layersNode.fail('expected an array');
@@ -43,16 +46,25 @@ export function parseWorkload(file: string, json: unknown): Workload {
   if (tooMany) layersNode.fail(`${raw.length} layers: ${tooMany.replace(/, got \d+$/, '')}`);
   // One pass, no per-layer allocation beyond the layer itself: validation stays linear in the file.
   const byName = new Map<string, Layer>();
+  const shapes = new Map<string, OutShape | null>();
   const layers: Layer[] = [];
   for (let i = 0; i < raw.length; i++) {
-    const layer = parseLayer(new Node(file, `layers[${i}]`, raw[i]), i === 0 ? undefined : layers[i - 1].name, byName, checkSizes);
+    const layer = parseLayer(new Node(file, `layers[${i}]`, raw[i]), i === 0 ? undefined : layers[i - 1].name, byName, checkSizes, warnings, shapes);
     byName.set(layer.name, layer);
+    shapes.set(layer.name, outShape(layer, byName, shapes));
     layers.push(layer);
+  }
+  if (warnings.length > 0) {
+    const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more layer${warnings.length > 2 ? 's' : ''})` : '';
+    return deepFreeze({ name, file, source, layers, warnings: [`${warnings[0]}${more}; a layer list that does not chain shapes can say "checkInputSizes": false to silence this`] });
   }
   return deepFreeze({ name, file, source, layers });
 }
 
-function parseLayer(n: Node, previous: string | undefined, byName: Map<string, Layer>, checkSizes: boolean): Layer {
+/** What checkInputSizes finds is an error, a warning (kept on the Workload), or not looked for. */
+type SizeCheck = 'error' | 'warn' | 'off';
+
+function parseLayer(n: Node, previous: string | undefined, byName: Map<string, Layer>, checkSizes: SizeCheck, warnings: string[], shapes: ReadonlyMap<string, OutShape | null>): Layer {
   const v = n.value;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) n.fail('expected an object');
   const rec = v as Record<string, unknown>;
@@ -88,44 +100,123 @@ function parseLayer(n: Node, previous: string | undefined, byName: Map<string, L
     const why = rangeViolation('layer.tensorElems', elems);
     if (why) n.fail(`${what} of ${elems.toExponential(2)} elements: ${why.replace(/, got .*$/, '')}`);
   }
-  if (checkSizes) checkInputSizes(o, op, shape, inputs.map((x) => byName.get(x)!));
+  if (checkSizes !== 'off') {
+    const why = checkInputSizes(o, op, shape, inputs.map((x) => byName.get(x)!), shapes);
+    if (why && checkSizes === 'error') o.fail(why);
+    if (why) warnings.push(`${n.file}: ${n.path}: ${why}`);
+  }
   return { name, op, inputs, shape };
 }
 
 /**
- * What feeds a layer must be able to supply what it reads. A layer may read all of its
- * producers' outputs (a concat when there are several) or a part of them (a split or slice);
- * it cannot read more, except that spatial layers (conv2d, depthwise, pool) may read a producer
- * nearest-upsampled by 2 or 4 in each direction (the built-in decoders' free upsampling), and
- * their inHeight x inWidth may include one row and one column of asymmetric zero padding
- * (darknet's size-2 stride-1 max pool is written as a 14x14 input fed by a 13x13 map).
- * Element-wise layers are not checked: their operands may broadcast.
+ * A layer's input must chain with what its producers output. Shapes (sim/input/types.ts
+ * outShape): conv2d / depthwise / pool output channels x rows x columns, fc and matmul tokens x
+ * features (matmul: m x heads*n), eltwise passes on its first producer's shape when it has that
+ * many elements. Accepted, with E the producers' total output elements:
+ *   - the same number of elements (a reshape, flatten or concat), any dims;
+ *   - spatial consumer (conv2d, depthwise, pool) reading channels C at H x W from producers that
+ *     each output H x W, or H x W nearest-upsampled by 2 or 4 (the built-in decoders' free
+ *     upsampling), or one row and column less (asymmetric zero padding: darknet's size-2
+ *     stride-1 max pool reads a 14x14 input from a 13x13 map): C up to the producers' channels
+ *     summed (a concat, or a slice of channels); a tokens x features producer counts as
+ *     features x (tokens as positions) when tokens = H x W;
+ *   - fc reading T tokens x F features from producers with T tokens (or T = rows x columns of a
+ *     spatial map): F up to their features (channels) summed;
+ *   - a producer without a shape (an eltwise whose size differs from its input's): read no more
+ *     than E, or E upsampled, or E with the one-row-and-column padding;
+ *   - matmul: operand A (heads x m x k) no more than its first producer outputs, operand B
+ *     (heads x k x n, or k x n shared by every head) no more than its last producer outputs;
+ *   - eltwise: not checked (operands may broadcast).
+ * Anything else returns the reason, naming both shapes.
  */
-function checkInputSizes(o: ObjNode, op: LayerOp, shape: LayerShape, producers: Layer[]): void {
-  if (producers.length === 0 || op === 'eltwise') return;
-  const outs = producers.map((p) => p.shape.outputElemsPerSample);
+function checkInputSizes(o: ObjNode, op: LayerOp, shape: LayerShape, producers: Layer[], shapes: ReadonlyMap<string, OutShape | null>): string | null {
+  if (producers.length === 0 || op === 'eltwise') return null;
   const names = producers.map((p) => p.name).join(', ');
   if (op === 'matmul') {
     const a = producers[0].shape.outputElemsPerSample;
     const b = producers[producers.length - 1].shape.outputElemsPerSample;
     const needA = shape.inputElemsPerSample;
     const needB = shape.operandBElemsPerSample;
-    if (needA > a) o.fail(`operand A is heads x m x k = ${needA} elements, but its producer ${producers[0].name} outputs ${a}`);
+    if (needA > a) return `operand A is heads x m x k = ${needA} elements, but its producer ${producers[0].name} outputs ${a}`;
     // B may be shared by every head (broadcast): it then holds k x n = needB / heads elements.
-    if (needB > b && needB / shape.groups > b) o.fail(`operand B is heads x k x n = ${needB} elements, but its producer ${producers[producers.length - 1].name} outputs ${b}`);
-    return;
+    if (needB > b && needB / shape.groups > b) return `operand B is heads x k x n = ${needB} elements, but its producer ${producers[producers.length - 1].name} outputs ${b}`;
+    return null;
   }
   const need = shape.inputElemsPerSample;
-  const total = outs.reduce((x, y) => x + y, 0);
-  if (need <= total) return;
-  if (op !== 'fc') {
-    if (upsampledSumMatches(need, outs)) return;
-    const h = o.rec.inHeight as number;
-    const w = o.rec.inWidth as number;
-    if (h > 1 && w > 1 && (need / (h * w)) * (h - 1) * (w - 1) <= total) return;
+  const total = producers.reduce((x, p) => x + p.shape.outputElemsPerSample, 0);
+  if (need === total) return null;
+  const outs = producers.map((p) => shapes.get(p.name) ?? null);
+  const given = outs.map((s, i) => (s ? dimsText(s) : `${producers[i].shape.outputElemsPerSample} elements`)).join(' + ');
+  const from = `its producer${producers.length > 1 ? 's' : ''} (${names}) output${producers.length > 1 ? '' : 's'} ${given}`;
+  if (op === 'fc') {
+    const t = shape.p;
+    const f = shape.cPerGroup;
+    const reads = `reads tokens x inFeatures = ${t}x${f}`;
+    if (outs.every((s) => s !== null)) {
+      const ok = outs.every((s) => (s!.kind === 'tokens' ? s!.a === t : s!.b * s!.c === t));
+      const features = outs.reduce((x, s) => x + (s!.kind === 'tokens' ? s!.b : s!.a), 0);
+      return ok && f <= features ? null : `${reads}, but ${from}`;
+    }
+    return need <= total ? null : `${reads} = ${need} input elements, but ${from}`;
   }
-  const what = op === 'fc' ? `tokens x inFeatures = ${need}` : `channels x inHeight x inWidth = ${need}`;
-  o.fail(`reads ${what} input elements, but its producer${producers.length > 1 ? 's' : ''} (${names}) output${producers.length > 1 ? '' : 's'} ${total}`);
+  // conv2d, depthwise, pool.
+  const h = o.rec.inHeight as number;
+  const w = o.rec.inWidth as number;
+  const c = need / (h * w);
+  const reads = `reads channels x inHeight x inWidth = ${c}x${h}x${w}`;
+  if (outs.every((s) => s !== null)) {
+    let channels = 0;
+    for (const s of outs) {
+      if (s!.kind === 'tokens') {
+        if (s!.a !== h * w) return `${reads}, but ${from}`;
+        channels += s!.b;
+      } else {
+        if (!spatialChains(s!.b, s!.c, h, w)) return `${reads}, but ${from}`;
+        channels += s!.a;
+      }
+    }
+    return c <= channels ? null : `${reads}, but ${from}`;
+  }
+  if (need <= total || upsampledSumMatches(need, producers.map((p) => p.shape.outputElemsPerSample))) return null;
+  if (h > 1 && w > 1 && c * (h - 1) * (w - 1) <= total) return null;
+  return `${reads} = ${need} input elements, but ${from}`;
+}
+
+/** A producer's output shape: channels x rows x columns, or tokens x features. */
+interface OutShape {
+  kind: 'map' | 'tokens';
+  a: number;
+  b: number;
+  c: number;
+}
+
+function dimsText(s: OutShape): string {
+  return s.kind === 'map' ? `${s.a}x${s.b}x${s.c}` : `${s.a}x${s.b} (tokens x features)`;
+}
+
+/** Output shape of a parsed layer (null: an eltwise that does not keep its first input's shape). */
+function outShape(l: Layer, byName: ReadonlyMap<string, Layer>, shapes: ReadonlyMap<string, OutShape | null>): OutShape | null {
+  const s = l.shape;
+  switch (l.op) {
+    case 'conv2d':
+    case 'depthwise':
+      return { kind: 'map', a: s.groups * s.kPerGroup, b: s.p, c: s.q };
+    case 'pool':
+      return { kind: 'map', a: s.groups, b: s.p, c: s.q };
+    case 'fc':
+      return { kind: 'tokens', a: s.p, b: s.kPerGroup, c: 1 };
+    case 'matmul':
+      return { kind: 'tokens', a: s.p, b: s.groups * s.kPerGroup, c: 1 };
+    case 'eltwise': {
+      const first = l.inputs.length > 0 ? byName.get(l.inputs[0]) : undefined;
+      return first && first.shape.outputElemsPerSample === s.outputElemsPerSample ? shapes.get(first.name) ?? null : null;
+    }
+  }
+}
+
+/** Rows x columns H x W read from a p x q map: the same, upsampled by 2 or 4, or one more of each (padding). */
+function spatialChains(p: number, q: number, h: number, w: number): boolean {
+  return (h === p && w === q) || (h === 2 * p && w === 2 * q) || (h === 4 * p && w === 4 * q) || (h === p + 1 && w === q + 1);
 }
 
 /** Whether need = sum of outs[i] x f_i^2 with each f_i in {1, 2, 4} (nearest upsampling). */

@@ -98,7 +98,7 @@ describe('what feeds a layer is checked against what it reads', () => {
   test('an FC with 1000 inputs fed by a 64-value pool', async () => {
     const w = put('w-fc.json', withLayer(5, { inFeatures: 1000 }));
     expect(json('cnn.json').layers[4]).toMatchObject({ op: 'pool', channels: 64, kernel: 32 });
-    await expectError(['run', '--scenario', scenarioFor(w), '--package', PKG, '--no-trace'], `${w}: layers[5]: reads tokens x inFeatures = 1000 input elements, but its producer (pool) outputs 64`);
+    await expectError(['run', '--scenario', scenarioFor(w), '--package', PKG, '--no-trace'], `${w}: layers[5]: reads tokens x inFeatures = 1x1000, but its producer (pool) outputs 64x1x1`);
   });
   test('every shipped workload passes the check', () => {
     for (const f of fs.readdirSync(path.join(ROOT, 'models/workloads'))) expect(() => loadWorkload(path.join(ROOT, 'models/workloads', f))).not.toThrow();
