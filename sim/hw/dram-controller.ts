@@ -253,6 +253,12 @@ export class ControllerChannel implements ChannelServer, EventTarget {
   /** Keeps the queue-depth high-water marks (reported with the model's counters). */
   private queueChanged(): void {
     const st = this.stats;
+    // Queues hold at most their configured depth (admission waits otherwise).
+    if (this.engine.check.on) {
+      const now = this.engine.nowPs;
+      this.engine.check.queue(`DRAM resource ${this.resource} read queue`, this.readQ.length, now, this.spec.readQueueDepth);
+      this.engine.check.queue(`DRAM resource ${this.resource} write queue`, this.writeQ.length, now, this.spec.writeQueueDepth);
+    }
     if (this.readQ.length > st.readQueueMax) st.readQueueMax = this.readQ.length;
     if (this.writeQ.length > st.writeQueueMax) st.writeQueueMax = this.writeQ.length;
   }

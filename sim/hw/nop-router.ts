@@ -286,7 +286,11 @@ export class RouterNet implements EventTarget {
     let end = now + dur;
     if (k > 0 && b === avail && f.tail[k - 1] > end) end = f.tail[k - 1];
     f.sent[k] += b;
-    if (k < f.n - 1) this.credits[c] -= b;
+    if (k < f.n - 1) {
+      this.credits[c] -= b;
+      // The downstream input buffer holds at most nop.bufferBytes: credits never go negative.
+      if (this.engine.check.on) this.engine.check.occupancy(`${this.topo.resources[c].name} input buffer`, this.topo.pkg.nop.bufferBytes - this.credits[c], this.topo.pkg.nop.bufferBytes, now);
+    }
     f.bursting[k] = 1;
     // An ejection resource of several ports is busy 1 / ports of each packet's time (its bandwidth is the ports' sum).
     this.fabric.carried(c, f.p!.xfer!, k === 0 || f.sent[k] === b ? f.reqPs[k] : now, end - dur, end, b, this.multi[c] ? dur / this.portsPer : dur);
@@ -306,6 +310,8 @@ export class RouterNet implements EventTarget {
     const len = this.pendLen[c];
     let i = this.pendHead[c];
     while (i < len && pt[i] <= now) this.credits[c] += pb[i++];
+    // Returned credits never exceed the buffer (no byte is freed twice).
+    if (this.engine.check.on && Number.isFinite(this.credits[c])) this.engine.check.occupancy(`${this.topo.resources[c].name} input buffer`, this.topo.pkg.nop.bufferBytes - this.credits[c], this.topo.pkg.nop.bufferBytes, now);
     // All taken: start over at the front (the arrays keep their slots).
     if (i === len) this.pendLen[c] = i = 0;
     this.pendHead[c] = i;

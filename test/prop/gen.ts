@@ -42,7 +42,7 @@ const kindArb = fc.record({
   staticPowerMw: odd(0, 200),
 });
 
-/** A package document: 1x1 .. maxGrid x maxGrid, 1-3 kinds mixed at random, each DRAM model. */
+/** A package document: 1x1 .. maxGrid x maxGrid, 1-3 kinds mixed at random, each NoP and DRAM model. */
 export function packageArb(lim: GenLimits): fc.Arbitrary<Json> {
   return fc
     .record({
@@ -50,8 +50,12 @@ export function packageArb(lim: GenLimits): fc.Arbitrary<Json> {
       cols: fc.integer({ min: 1, max: lim.maxGrid }),
       kinds: fc.array(kindArb, { minLength: 1, maxLength: 3 }),
       cellSeed: fc.integer({ min: 0, max: 1 << 30 }),
-      nop: fc.record({ linkBandwidthGBps: odd(1, 1000), hopLatencyNs: odd(0, 100), energyPjPerBit: odd(0, 5), packetBytes: fc.integer({ min: 256, max: 8192 }) }),
-      dramModel: fc.constantFrom('channel', 'banked'),
+      nop: fc.record({
+        model: fc.constantFrom('router', 'link'), linkBandwidthGBps: odd(1, 1000), hopLatencyNs: odd(0, 100), energyPjPerBit: odd(0, 5), packetBytes: fc.integer({ min: 256, max: 8192 }),
+        // Router input buffers from one flit (credit-starved) to well above the credit loop.
+        bufferBytes: fc.integer({ min: 64, max: 65536 }), ejectionPorts: fc.integer({ min: 1, max: 3 }),
+      }),
+      dramModel: fc.constantFrom('channel', 'banked', 'banked-packet'),
       preset: fc.constantFrom(...Object.keys(DRAM_PRESETS)),
       dram: fc.record({ channelBandwidthGBps: odd(1, 512), latencyNs: odd(0, 300), energyPjPerBit: odd(0, 30) }),
       channelCells: fc.array(fc.integer({ min: 0, max: 1 << 20 }), { minLength: 1, maxLength: 4 }),
@@ -63,8 +67,8 @@ export function packageArb(lim: GenLimits): fc.Arbitrary<Json> {
       const grid = Array.from({ length: g.rows }, () => Array.from({ length: g.cols }, () => names[rng.int(names.length)]));
       const cells = [...new Set(g.channelCells.map((c) => c % (g.rows * g.cols)))];
       const dram: Json = { ...g.dram, channels: cells.map((c) => [Math.floor(c / g.cols), c % g.cols]) };
-      if (g.dramModel === 'banked') {
-        dram.model = 'banked';
+      if (g.dramModel !== 'channel') {
+        dram.model = g.dramModel;
         dram.preset = g.preset;
         delete dram.channelBandwidthGBps;
       }

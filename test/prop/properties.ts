@@ -181,8 +181,8 @@ function checkEnergy(prog: Program, sim: SimResult, tag: string): void {
   }
   must(near(e.nopPj, nop), 'energy matches its count', () => `${tag}: nopPj ${e.nopPj}, link bytes x 8 x pJ/bit give ${nop}`);
   const d = prog.pkg.dram;
-  if (d.model === 'banked') {
-    // Commands x their energies, refreshes and background power per channel (sim/hw/dram-banked.ts).
+  if (d.model === 'banked' || d.model === 'banked-packet') {
+    // Commands x their energies, refreshes and background power per channel (both banked models: sim/hw/dram-banked.ts, bankedEnergyPj).
     const s = d.banked!;
     const st = sim.contention.dram!;
     const n = d.channels.length;
