@@ -1,20 +1,21 @@
 /**
  * Regenerates the SCAR reproduction tables in README.md (between the reproduce-scar markers):
  *   npx ts-node --transpile-only scripts/reproduce-readme.ts
- * Runs the 3x3 reproduction (`mcmsim reproduce scar`), the Het-Sides variant with Shi on the
- * sides, the AR/VR scenarios with their latency SLOs enforced, and the 6x6 study
- * (`--grid 6x6`), all with the paper's settings, EDP objective, seed 1. One line per run on
- * stderr; the CPU seconds of each part go into the README.
+ * Runs, under both mapping profiles (`--mapping templates`, the default, and `search`), the 3x3
+ * reproduction (`mcmsim reproduce scar`), the Het-Sides variant with Shi on the sides, the
+ * per-layer affinity table, the sensitivity runs and the 6x6 study (`--grid 6x6`); the AR/VR
+ * scenarios with their latency SLOs enforced under templates; plus what-ifs on the MAESTRO
+ * constants the paper does not give. All with the paper's settings, EDP objective, seed 1.
+ * One line per run on stderr; the CPU seconds of each part go into the README.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PackageOverrides } from '../sim/input/overrides';
-import { assembleReport, DEFAULT_REPRO, ReproOptions, ReproUnit, runUnit, scarAverages, scarUnits, UnitResult } from '../sim/report/reproduce';
-import { affinityTable, averagesTable, reproduceText, sensitivityTable, sloComparisonTable } from '../sim/report/reproduce-format';
+import { loadPackageWith, PackageOverrides } from '../sim/input/overrides';
+import { assembleReport, DEFAULT_REPRO, MappingProfile, MAPPING_PROFILES, ReproOptions, ReproUnit, runUnit, scarAverages, scarUnits, UnitResult } from '../sim/report/reproduce';
+import { affinityTable, averagesTable, reproduceText, sensitivityTable, sideBySideText, sloComparisonTable } from '../sim/report/reproduce-format';
 import { dataflowAffinity } from '../sim/report/affinity';
 import { loadScenario } from '../sim/input/scenario';
-import { loadPackage } from '../sim/input/package';
 import { writeFileAtomic } from '../sim/output/atomic';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -31,6 +32,13 @@ const SENSITIVITY: { label: string; overrides: (dc: boolean) => PackageOverrides
   { label: 'leakage x 0.25', overrides: () => ({ staticPowerScale: 0.25 }) },
 ];
 
+/** What-ifs on the MAESTRO constants the paper does not give (templates only; defaults: NoC one element per PE, 1 cycle per hop). */
+const TEMPLATE_SENSITIVITY: { label: string; overrides: (dc: boolean) => PackageOverrides }[] = [
+  { label: 'NoC 64 elements/cycle (one kcp_ws cluster\'s inputs per cycle)', overrides: () => ({ maestroNocElemsPerCycle: 64 }) },
+  { label: 'NoC = PE columns per cycle (64 dc, 16 AR/VR)', overrides: (dc) => ({ maestroNocElemsPerCycle: dc ? 64 : 16 }) },
+  { label: 'NoC hop latency 4 cycles', overrides: () => ({ maestroHopLatencyCycles: 4 }) },
+];
+
 async function run(label: string, units: ReproUnit[]): Promise<{ results: UnitResult[]; cpuS: number }> {
   const results: UnitResult[] = [];
   for (const u of units) {
@@ -42,65 +50,95 @@ async function run(label: string, units: ReproUnit[]): Promise<{ results: UnitRe
 }
 
 async function main() {
-  const base: ReproOptions = DEFAULT_REPRO;
-  const main3 = await run('3x3', scarUnits(ROOT, base));
-  const shiSides: ReproOptions = { ...base, sides: 'shi' };
-  const variant = await run('sides=shi', scarUnits(ROOT, shiSides).filter((u) => u.key === 'het_sides'));
-  const sloOpts: ReproOptions = { ...base, slo: true };
-  const slo = await run('slo', scarUnits(ROOT, sloOpts).filter((u) => u.scenarioId >= 6).map((u) => ({ ...u, simulate: false })));
-  const sens: { label: string; averages: ReturnType<typeof scarAverages> }[] = [{ label: 'as shipped (models/README.md)', averages: assembleReport(base, main3.results).averages }];
-  let sensCpuS = 0;
-  for (const v of SENSITIVITY) {
-    const units = scarUnits(ROOT, base).filter((u) => ['het_sides', 'simba_nvd', 'simba_shi'].includes(u.key)).map((u) => ({ ...u, overrides: v.overrides(u.scenarioId <= 5), simulate: false }));
-    const r = await run(v.label, units);
-    sensCpuS += r.cpuS;
-    sens.push({ label: v.label, averages: assembleReport(base, r.results).averages });
-  }
-  const grid6: ReproOptions = { ...base, grid: '6x6' };
-  const six = await run('6x6', scarUnits(ROOT, grid6));
-
-  const report = assembleReport(base, main3.results);
-  const variantReport = assembleReport(shiSides, [...main3.results.filter((r) => r.key !== 'het_sides'), ...variant.results]);
-  const free = assembleReport(base, main3.results.filter((r) => r.scenarioId >= 6));
-  const held = assembleReport(sloOpts, slo.results);
-  const sixReport = assembleReport(grid6, six.results);
   const cpus = os.cpus().length;
-  const het = (id: number) => path.join(ROOT, 'models/packages', id <= 5 ? 'scar_dc_het_sides_3x3.json' : 'scar_ar_het_sides_3x3.json');
-  const affinity = report.scenarios.map((s) => ({ id: s.id, name: s.name, a: dataflowAffinity(loadScenario(scarUnits(ROOT, base).find((u) => u.scenarioId === s.id)!.scenarioFile), loadPackage(het(s.id))) }));
-  const text = [
+  const cpu: Record<string, number> = {};
+  const add = (k: string, x: number) => (cpu[k] = (cpu[k] ?? 0) + x);
+  const reports: Record<MappingProfile, ReturnType<typeof assembleReport>> = {} as never;
+  const sections: string[] = [];
+  const sens: { label: string; averages: ReturnType<typeof scarAverages> }[] = [];
+  const variants: { mapping: MappingProfile; report: ReturnType<typeof assembleReport> }[] = [];
+  const affinities: string[] = [];
+  const sixes: ReturnType<typeof assembleReport>[] = [];
+  let sloText = '';
+  for (const mapping of MAPPING_PROFILES) {
+    const base: ReproOptions = { ...DEFAULT_REPRO, mapping };
+    const main3 = await run(`${mapping} 3x3`, scarUnits(ROOT, base));
+    add(`3x3 reproduction (${mapping})`, main3.cpuS);
+    const report = assembleReport(base, main3.results);
+    reports[mapping] = report;
+    const shiSides: ReproOptions = { ...base, sides: 'shi' };
+    const variant = await run(`${mapping} sides=shi`, scarUnits(ROOT, shiSides).filter((u) => u.key === 'het_sides'));
+    add(`Het-Sides variant (${mapping})`, variant.cpuS);
+    variants.push({ mapping, report: assembleReport(shiSides, [...main3.results.filter((r) => r.key !== 'het_sides'), ...variant.results]) });
+    if (mapping === 'templates') {
+      const sloOpts: ReproOptions = { ...base, slo: true };
+      const slo = await run('slo', scarUnits(ROOT, sloOpts).filter((u) => u.scenarioId >= 6).map((u) => ({ ...u, simulate: false })));
+      add('SLO runs (templates)', slo.cpuS);
+      sloText = sloComparisonTable(assembleReport(base, main3.results.filter((r) => r.scenarioId >= 6)), assembleReport(sloOpts, slo.results), true);
+    }
+    sens.push({ label: `${mapping}: as shipped (models/README.md)`, averages: report.averages });
+    const rows = mapping === 'templates' ? [...TEMPLATE_SENSITIVITY, ...SENSITIVITY] : SENSITIVITY;
+    for (const v of rows) {
+      const units = scarUnits(ROOT, base).filter((u) => ['het_sides', 'simba_nvd', 'simba_shi'].includes(u.key))
+        .map((u) => ({ ...u, overrides: { ...u.overrides, ...v.overrides(u.scenarioId <= 5) }, simulate: false }));
+      const r = await run(`${mapping}: ${v.label}`, units);
+      add('sensitivity runs', r.cpuS);
+      sens.push({ label: `${mapping}: ${v.label}`, averages: assembleReport(base, r.results).averages });
+    }
+    const het = (id: number) => loadPackageWith(path.join(ROOT, 'models/packages', id <= 5 ? 'scar_dc_het_sides_3x3.json' : 'scar_ar_het_sides_3x3.json'), { mapping });
+    const affinity = report.scenarios.map((s) => ({ id: s.id, name: s.name, a: dataflowAffinity(loadScenario(scarUnits(ROOT, base).find((u) => u.scenarioId === s.id)!.scenarioFile), het(s.id)) }));
+    affinities.push(`Under \`--mapping ${mapping}\`:`, '', affinityTable(affinity, true), '');
+    const grid6: ReproOptions = { ...base, grid: '6x6' };
+    const six = await run(`${mapping} 6x6`, scarUnits(ROOT, grid6));
+    add(`6x6 (${mapping})`, six.cpuS);
+    sixes.push(assembleReport(grid6, six.results));
+  }
+  const both = MAPPING_PROFILES.map((m) => reports[m]);
+  sections.push(
     BEGIN,
     '',
-    reproduceText(report, true).trimEnd(),
+    '### Side by side: the MAESTRO templates, the mapper and the paper',
+    '',
+    sideBySideText(both, true).trimEnd(),
+    '',
+    '### Under `--mapping templates` (the default: the paper\'s per-layer cost model)',
+    '',
+    reproduceText(reports.templates, true).trimEnd(),
+    '',
+    '### AR/VR with the latency SLOs enforced (`--slo`, templates): models meeting their 1 s SLO without -> with, and the EDP it costs',
+    '',
+    sloText,
+    '',
+    '### Under `--mapping search` (the per-layer mapper)',
+    '',
+    reproduceText(reports.search, true).trimEnd(),
     '',
     '### Het-Sides with Shi on the sides (`--sides shi`)',
     '',
-    averagesTable(variantReport, true),
-    '',
-    '### AR/VR with the latency SLOs enforced (`--slo`): models meeting their 1 s SLO without -> with, and the EDP it costs',
-    '',
-    sloComparisonTable(free, held, true),
-    '',
+    ...variants.flatMap((v) => [`Under \`--mapping ${v.mapping}\`:`, '', averagesTable(v.report, true), '']),
     '### What per-layer dataflow choice can gain at all (each layer\'s whole batch on one NVD vs one Shi chiplet)',
     '',
-    affinityTable(affinity, true),
-    '',
+    ...affinities,
     '### How much the averages depend on the constants the paper does not give',
     '',
     sensitivityTable(sens, true),
     '',
-    reproduceText(sixReport, true).trimEnd(),
+    '### 6x6, scenario 4 (Het-Cross vs Simba), both mappings',
+    '',
+    sideBySideText(sixes, true).trimEnd(),
     '',
     `Runtime in CPU seconds on this ${cpus}-core machine (shared with other jobs while measured, so wall time is not given): ` +
-      `3x3 reproduction ${main3.cpuS.toFixed(0)} s, Het-Sides variant ${variant.cpuS.toFixed(0)} s, SLO runs ${slo.cpuS.toFixed(0)} s, sensitivity runs ${sensCpuS.toFixed(0)} s, 6x6 ${six.cpuS.toFixed(0)} s.`,
+      Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ') + '.',
     '',
     END,
-  ].join('\n');
+  );
+  const text = sections.join('\n');
   const readme = fs.readFileSync(README, 'utf8');
   const a = readme.indexOf(BEGIN);
   const b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error(`README.md has no "${BEGIN}" ... "${END}" block`);
   writeFileAtomic(README, readme.slice(0, a) + text + readme.slice(b + END.length));
-  process.stderr.write(`updated README.md (${(main3.cpuS + variant.cpuS + slo.cpuS + sensCpuS + six.cpuS).toFixed(0)} CPU s)\n`);
+  process.stderr.write(`updated README.md (${Object.values(cpu).reduce((a, b) => a + b, 0).toFixed(0)} CPU s)\n`);
 }
 
 main().catch((e) => {

@@ -2,6 +2,18 @@
 import { parsePackage } from '../sim/input/package';
 import { parseWorkload } from '../sim/input/workload';
 import { Package, Scenario, Schedule, ScheduleJob, Workload } from '../sim/input/types';
+import { InputError } from '../sim/input/errors';
+
+/** The InputError `f` throws (anything else is rethrown; no error fails the test). */
+export function inputErrorOf(f: () => unknown): InputError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('no error thrown');
+}
 
 export const KIND = {
   dataflow: 'ws', peRows: 8, peCols: 8, bufferBytes: 1 << 20, clockMHz: 500,

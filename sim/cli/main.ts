@@ -16,7 +16,7 @@ import { comparisonText } from '../report/format';
 import { scheduleToJson } from '../input/schedule';
 import { decompositionText, explanationText, jobsCsv, jobsText, pct, resourcesText, summaryText, table } from '../report/format';
 import { OutputError, describeCode, processTemps, writeFileAtomic } from '../output/atomic';
-import { CostArgs, costOfLayer, costText } from '../report/layer';
+import { CostArgs, costCommand, MAPPING_CHOICES } from '../report/layer';
 import { openSinks } from './sinks';
 import { OBJECTIVES, ObjectiveName } from '../sched/objective';
 import { completionsText, modelCompletions } from '../report/slo';
@@ -36,6 +36,7 @@ import { checkEmptyPaths, checkRepeatedFlags } from './flags';
 import { loadRequests } from '../input/requests';
 import { runTraffic, TrafficResult } from '../hw/traffic';
 import { trafficJson, trafficText } from '../report/traffic';
+import { MAPPING_PROFILES, MappingProfile } from '../input/overrides';
 
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
 const DEFAULT_PACKAGE = path.join(ROOT, 'models/packages/het_3x3.json');
@@ -187,14 +188,14 @@ async function cmdValidate(args: Common & SchedArgs & { schedule?: string; scena
 
 const PACKAGES_3X3 = ['het_sides_3x3', 'het_cross_3x3', 'ws_3x3', 'os_3x3'].map((n) => path.join(ROOT, 'models/packages', `${n}.json`));
 
-async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; format: string; jobs?: number; html?: string; baseline?: string; argv?: string[] }) {
+async function cmdCompare(args: Common & SchedArgs & { scenarios?: string[]; packages?: string[]; gap: boolean; mapping?: MappingProfile; format: string; jobs?: number; html?: string; baseline?: string; argv?: string[] }) {
   const scenarios = args.scenarios?.length ? args.scenarios : shippedScenarios(ROOT);
   const packages = args.packages?.length ? args.packages : PACKAGES_3X3;
   const jobs = jobsOption(args.jobs);
   const names = packages.map((f) => loadPackage(f).name);
   if (args.baseline !== undefined && !args.html) throw new UsageError('--baseline chooses the HTML report\'s reference package: give --html FILE too');
   if (args.baseline !== undefined && !names.includes(args.baseline)) throw new UsageError(`--baseline must name a compared package (${names.join(', ')}), got "${args.baseline}"`);
-  const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap }, (units) => {
+  const r = await comparePackages(scenarios, packages, { ...scheduleOptions(args), gap: args.gap, ...(args.mapping ? { overrides: { mapping: args.mapping } } : {}) }, (units) => {
     const p = new Progress(units.length, args.quiet);
     return runUnits('package', units, { jobs, onResult: (i) => p.unit(unitLabel(units[i])) });
   });
@@ -259,8 +260,7 @@ async function cmdTraffic(args: Omit<Common, 'seed'> & { package: string; reques
 }
 
 function cmdCost(args: Common & CostArgs) {
-  const r = costOfLayer(args);
-  out(args.json ? JSON.stringify(r, null, 2) : costText(r, table));
+  out(costCommand(args, table));
 }
 
 export function buildCli(argv: string[]): Argv {
@@ -308,6 +308,7 @@ export function buildCli(argv: string[]): Argv {
         .option('scenarios', { type: 'array', string: true, describe: 'scenario files (default: the ten in models/scenarios)' })
         .option('packages', { type: 'array', string: true, describe: 'package files (default: the 3x3 heterogeneous and homogeneous packages)' })
         .option('gap', { type: 'boolean', default: false, describe: 'also run the exhaustive reference and report SCAR\'s optimality gap' })
+        .option('mapping', { choices: MAPPING_PROFILES, describe: 'set every chiplet kind\'s mapping: search, templates (each kind its dataflow\'s MAESTRO template) or one template (default: as the package files say)' })
         .option('format', { choices: ['text', 'md'], default: 'text' })
         .option('jobs', { type: 'number', describe: 'worker threads, one unit (scenario x package) each (default: the cores); output is the same for any number' }),
     )
@@ -326,6 +327,7 @@ export function buildCli(argv: string[]): Argv {
     .command('reproduce <paper>', 'reproduce a paper\'s evaluation (scar: Odema et al., MICRO 2024, Tables IV-VI)', (y) =>
       html(common(y))
         .positional('paper', { choices: ['scar'], describe: 'which paper' })
+        .option('mapping', { choices: ['templates', 'search', 'both'], default: 'templates', describe: 'per-layer cost: templates (the paper\'s MAESTRO kcp_ws on NVD, yxp_os on Shi), search (the mapper), both (side by side)' })
         .option('grid', { choices: ['3x3', '6x6'], default: '3x3', describe: '3x3: the ten scenarios, six strategies; 6x6: scenario 4 on Het-Cross and both Simba' })
         .option('objective', { choices: OBJECTIVES, default: 'edp' as ObjectiveName, describe: 'what the schedulers minimise' })
         .option('sides', { choices: ['nvd', 'shi'], default: 'nvd', describe: 'Het-Sides: the dataflow on the side columns' })
@@ -336,8 +338,12 @@ export function buildCli(argv: string[]): Argv {
     .command('cost', 'analytical cost of one layer on one chiplet', (y) =>
       common(y)
         .option('layer', { type: 'string', demandOption: true, describe: 'layer as JSON (workload layer syntax) or file.json#layerName' })
-        .option('dataflow', { choices: ['ws', 'os', 'rs'], demandOption: true })
-        .option('pes', { type: 'number', describe: 'PE count (a square array)' })
+        .option('mapping', { choices: MAPPING_CHOICES, default: 'search', describe: 'search: the mapper; maestro:TEMPLATE: MAESTRO\'s fixed template (nvdla = kcp_ws, shidiannao = yxp_os, eyeriss = row stationary)' })
+        .option('dataflow', { choices: ['ws', 'os', 'rs'], describe: 'chiplet kind (required with --mapping search; a template implies it)' })
+        .option('pes', { type: 'number', describe: 'PE count (search: a square array; template: any count)' })
+        .option('noc-bw', { type: 'number', describe: 'template: NoC bandwidth, elements/cycle (default: one per PE)' })
+        .option('offchip-bw', { type: 'number', describe: 'template: off-chip bandwidth, elements/cycle (default: one DRAM channel)' })
+        .option('noc-hop-latency', { type: 'number', describe: 'template: NoC latency per transfer, cycles (default 1, MAESTRO\'s)' })
         .option('array', { type: 'string', describe: 'PE array as ROWSxCOLS' })
         .option('buffer', { type: 'number', describe: 'buffer bytes' })
         .option('samples', { type: 'number', default: 1 })

@@ -110,6 +110,74 @@ export interface Mapping {
   energy: LevelEnergy;
 }
 
+/**
+ * Input bytes a layer's N-parts read together: each N-part reads (its output rows - 1) x stride
+ * + r input rows, so neighbouring parts both read the halo rows; at most all rows per part.
+ */
+export function splitInputBytes(shape: LayerShape, samples: number, eb: number, tN: number): number {
+  const inputBytes0 = shape.inputElemsPerSample * samples * eb;
+  if (tN === 1) return inputBytes0;
+  const rowsIn = shape.inHeight * samples;
+  const partRows = (cdiv(shape.p * samples, tN) - 1) * shape.strideH + shape.r;
+  return Math.max(inputBytes0, Math.ceil((inputBytes0 * Math.min(rowsIn, tN * partRows)) / rowsIn));
+}
+
+/** DataSources in bytes per cycle and cycles of the kind's clock. */
+export interface LoadRates {
+  wBpc: number;
+  iBpc: number;
+  wLat: number;
+  iLat: number;
+  shared: boolean;
+}
+
+export function loadRates(sources: DataSources, clockMHz: number): LoadRates {
+  const bytesPerCycle = 1000 / clockMHz; // per GB/s
+  const cyclesPerNs = clockMHz / 1000;
+  return {
+    wBpc: sources.weightGBps * bytesPerCycle, iBpc: sources.inputGBps * bytesPerCycle,
+    wLat: sources.weightLatencyNs * cyclesPerNs, iLat: sources.inputLatencyNs * cyclesPerNs, shared: sources.sharedPath,
+  };
+}
+
+export interface RankedLoads {
+  /** The ranking latency (header: first tile's load + max(compute, remaining loads + one tile)). */
+  latency: number;
+  /** Weight and input bytes loaded over all tiles in this loop order. */
+  wLoad: number;
+  iLoad: number;
+}
+
+/**
+ * Loads and ranking latency of one tiling (tK x tN parts; w, i: one tile's weight and input
+ * bytes) in one loop order, by the header's formulas; fills and returns `out`.
+ */
+export function rankLoads(
+  out: RankedLoads, r: LoadRates, kOuter: boolean, tK: number, tN: number, grouped: boolean,
+  weightBytes: number, inputBytes: number, w: number, i: number, computeCycles: number, cyclesPerTile: number,
+): RankedLoads {
+  const tiles = tK * tN;
+  const wLoad = kOuter || tK === 1 ? weightBytes : weightBytes * tN;
+  const iLoad = grouped || !kOuter || tN === 1 ? inputBytes : inputBytes * tK;
+  // Tiles that load weights / inputs (the other tiles find them resident).
+  const wTiles = weightBytes === 0 || tK === 1 ? 0 : kOuter ? tK : tiles;
+  const wTime = tK === 1 ? 0 : wLoad / r.wBpc; // one K-part: ranked as if kept on chip
+  const iTiles = grouped ? tiles : !kOuter ? tN : tN === 1 ? 1 : tiles;
+  let loads: number;
+  let first: number;
+  if (r.shared) {
+    loads = wTime + iLoad / r.wBpc + Math.max(wTiles, iTiles) * r.wLat;
+    first = ((tK === 1 ? 0 : w) + i) / r.wBpc + r.wLat;
+  } else {
+    loads = Math.max(wTime + wTiles * r.wLat, iLoad / r.iBpc + iTiles * r.iLat);
+    first = Math.max(weightBytes === 0 || tK === 1 ? 0 : w / r.wBpc + r.wLat, i / r.iBpc + r.iLat);
+  }
+  out.latency = Math.ceil(first + Math.max(computeCycles, loads - first + cyclesPerTile));
+  out.wLoad = wLoad;
+  out.iLoad = iLoad;
+  return out;
+}
+
 /** Distinct part counts for splitting n items: every t giving a distinct chunk ceil(n/t). */
 export function splitCounts(n: number): number[] {
   const out: number[] = [];
@@ -125,13 +193,26 @@ export function splitCounts(n: number): number[] {
 
 /** -1 when a ranks before b. */
 function compare(obj: Objective, aLat: number, aE: number, aTiles: number, b: Mapping): number {
-  const bLat = b.latencyCycles;
-  const bE = b.energy.totalPj;
+  return compareScores(obj, aLat, aE, aTiles, b.latencyCycles, b.energy.totalPj, b.kParts * b.nParts);
+}
+
+/** < 0 when (latency, energy, tiles) a ranks before b by the objective (ties: fewer tiles). */
+export function compareScores(obj: Objective, aLat: number, aE: number, aTiles: number, bLat: number, bE: number, bTiles: number): number {
   let d: number;
   if (obj === 'latency') d = aLat - bLat || aE - bE;
   else if (obj === 'energy') d = aE - bE || aLat - bLat;
   else d = aE * aLat - bE * bLat || aLat - bLat;
-  return d || aTiles - b.kParts * b.nParts;
+  return d || aTiles - bTiles;
+}
+
+/** One tile's weight, input and output bytes when a layer is cut into tK x tN parts (the largest part). */
+export function tileParts(weightBytes: number, inputBytes: number, outputBytes: number, tK: number, tN: number, grouped: boolean): [w: number, i: number, o: number] {
+  return [cdiv(weightBytes, tK), grouped ? cdiv(cdiv(inputBytes, tN), tK) : cdiv(inputBytes, tN), cdiv(outputBytes, tK * tN)];
+}
+
+/** Why no tiling of a layer fits: the message planLayer returns. */
+export function noFitReason(kind: ChipletKind): string {
+  return `needs more than ${bufferLayout(kind).tileSlotBytes} bytes per tile (a quarter of the ${kind.bufferBytes}-byte buffer of kind "${kind.name}") even when split into single output channels and rows`;
 }
 
 /**
@@ -149,16 +230,11 @@ export function mapLayer(
   const inputBytes0 = shape.inputElemsPerSample * samples * eb;
   const outputBytes = shape.outputElemsPerSample * samples * eb;
   const capacity = bufferLayout(kind).tileSlotBytes;
-  const rowsIn = shape.inHeight * samples;
   const pes = kind.peRows * kind.peCols;
   const macs = shape.macsPerSample * samples;
   const vectorOps = shape.vectorOpsPerSample * samples;
-  const bytesPerCycle = 1000 / kind.clockMHz; // per GB/s
-  const wBpc = sources.weightGBps * bytesPerCycle;
-  const iBpc = sources.inputGBps * bytesPerCycle;
-  const cyclesPerNs = kind.clockMHz / 1000;
-  const wLat = sources.weightLatencyNs * cyclesPerNs;
-  const iLat = sources.inputLatencyNs * cyclesPerNs;
+  const ld = loadRates(sources, kind.clockMHz);
+  const rank: RankedLoads = { latency: 0, wLoad: 0, iLoad: 0 };
   const kSplits = splitCounts(kDim);
   const best: Mapping[] = [];
   const list: Unrolling[] = [];
@@ -166,13 +242,9 @@ export function mapLayer(
   const d: TileDims = { g: 1, k: 1, c: 1, n: 1 };
 
   for (const tN of splitCounts(nDim)) {
-    // Input rows an N-part reads: (rows out - 1) * stride + r, at most all rows.
-    const partRows = (cdiv(nDim, tN) - 1) * shape.strideH + shape.r;
-    const inputBytes = tN === 1 ? inputBytes0 : Math.max(inputBytes0, Math.ceil((inputBytes0 * Math.min(rowsIn, tN * partRows)) / rowsIn));
+    const inputBytes = splitInputBytes(shape, samples, eb, tN);
     for (const tK of kSplits) {
-      const w = cdiv(weightBytes, tK);
-      const i = grouped ? cdiv(cdiv(inputBytes, tN), tK) : cdiv(inputBytes, tN);
-      const o = cdiv(outputBytes, tK * tN);
+      const [w, i, o] = tileParts(weightBytes, inputBytes, outputBytes, tK, tN, grouped);
       const tileBytes = w + i + o;
       if (tileBytes > capacity) continue;
       const tiles = tK * tN;
@@ -196,22 +268,7 @@ export function mapLayer(
         const orders = tK === 1 || tN === 1 ? 1 : 2;
         for (let o = 0; o < orders; o++) {
           const kOuter = o === 0;
-          const wLoad = kOuter || tK === 1 ? weightBytes : weightBytes * tN;
-          const iLoad = grouped || !kOuter || tN === 1 ? inputBytes : inputBytes * tK;
-          // Tiles that load weights / inputs (the other tiles find them resident).
-          const wTiles = weightBytes === 0 || tK === 1 ? 0 : kOuter ? tK : tiles;
-          const wTime = tK === 1 ? 0 : wLoad / wBpc; // one K-part: ranked as if kept on chip
-          const iTiles = grouped ? tiles : !kOuter ? tN : tN === 1 ? 1 : tiles;
-          let loads: number;
-          let first: number;
-          if (sources.sharedPath) {
-            loads = wTime + iLoad / wBpc + Math.max(wTiles, iTiles) * wLat;
-            first = ((tK === 1 ? 0 : w) + i) / wBpc + wLat;
-          } else {
-            loads = Math.max(wTime + wTiles * wLat, iLoad / iBpc + iTiles * iLat);
-            first = Math.max(weightBytes === 0 || tK === 1 ? 0 : w / wBpc + wLat, i / iBpc + iLat);
-          }
-          const latency = Math.ceil(first + Math.max(computeCycles, loads - first + u.cycles));
+          const { latency, wLoad, iLoad } = rankLoads(rank, ld, kOuter, tK, tN, grouped, weightBytes, inputBytes, w, i, computeCycles, u.cycles);
           const bufferBytes = wLoad + iLoad + 2 * outputBytes + onChipReads;
           const loadPj = wLoad * sources.weightPjPerByte + iLoad * sources.inputPjPerByte;
           const bufferPj = bufferBytes * kind.bufferEnergyPjPerByte;
@@ -234,8 +291,6 @@ export function mapLayer(
       }
     }
   }
-  if (best.length === 0) {
-    return `needs more than ${capacity} bytes per tile (a quarter of the ${kind.bufferBytes}-byte buffer of kind "${kind.name}") even when split into single output channels and rows`;
-  }
+  if (best.length === 0) return noFitReason(kind);
   return best;
 }

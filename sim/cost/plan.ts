@@ -2,7 +2,8 @@
  * The LayerPlan: how one layer, for a number of samples, runs on one chiplet kind. It is the
  * single source of per-layer numbers for both the analytical model and the simulator: the best
  * mapping the mapper (mapper.ts: spatial unrolling from spatial.ts, tiling, loop order, chosen by
- * an objective) finds, with its tiles, bytes per level and compute cycles.
+ * an objective) finds, with its tiles, bytes per level and compute cycles; or, on a kind whose
+ * mapping names a MAESTRO template, the template's runtime and accesses (template.ts).
  *
  * Tiles: the layer is cut into kParts along output channels (or groups, when grouped) and nParts
  * along output rows over all samples; tiles run outer x inner (kOuter: K-parts outermost).
@@ -11,6 +12,7 @@
 import { ChipletKind, LayerShape } from '../input/types';
 import { DataSources, LevelEnergy, LOCAL_SOURCES, mapLayer, Mapping, Objective } from './mapper';
 import { TileDims } from './spatial';
+import { templateCovers, templatePlan } from './template';
 
 export { bufferLayout } from './buffer';
 
@@ -89,9 +91,11 @@ function sourceKey(s: DataSources): string {
 
 /**
  * Plans `shape` for `samples` samples on `kind`: the mapper's best mapping for `sources` (where
- * weights and inputs come from; default: already on chip) by `objective`. Returns a string (the
- * reason) when no tiling fits the buffer. Memoised by (kind, shape, samples, elementBytes,
- * sources, objective): the scheduler asks thousands of times.
+ * weights and inputs come from; default: already on chip) by `objective`, or when the kind's
+ * mapping is a MAESTRO template, the template's plan (template.ts; vector layers still get the
+ * mapper's vector unit). Returns a string (the reason) when no tiling fits the buffer.
+ * Memoised by (kind, shape, samples, elementBytes, sources, objective); the kind carries its
+ * mapping, so the memo is by (layer shape, kind, mapping): the scheduler asks thousands of times.
  */
 export function planLayer(
   shape: LayerShape, kind: ChipletKind, samples: number, elementBytes: number,
@@ -104,8 +108,11 @@ export function planLayer(
   const key = `${samples}|${elementBytes}|${sourceKey(sources)}|${objective}`;
   let plan = byKey.get(key);
   if (plan === undefined) {
-    const m = mapLayer(shape, kind, samples, elementBytes, sources, objective, 1);
-    plan = typeof m === 'string' ? m : toPlan(shape, kind, samples, elementBytes, m[0]);
+    if (templateCovers(shape, kind)) plan = templatePlan(shape, kind, samples, elementBytes, sources, objective);
+    else {
+      const m = mapLayer(shape, kind, samples, elementBytes, sources, objective, 1);
+      plan = typeof m === 'string' ? m : toPlan(shape, kind, samples, elementBytes, m[0]);
+    }
     byKey.set(key, plan);
   }
   return plan;

@@ -3,7 +3,7 @@
  * NoP or the DRAM of a package file. They are applied to the package's JSON before it is
  * parsed, so an overridden value goes through exactly the checks a hand-written package does.
  */
-import { Package } from './types';
+import { DATAFLOW_TEMPLATE, Dataflow, MAPPINGS, Package } from './types';
 import { readJsonFile } from './json';
 import { parsePackage } from './package';
 
@@ -22,9 +22,22 @@ export interface PackageOverrides {
   macEnergyScale?: number;
   bufferEnergyScale?: number;
   staticPowerScale?: number;
+  /**
+   * kinds.*.mapping: `search` (the mapper), `templates` (each kind the MAESTRO template of its
+   * dataflow: ws nvdla, os shidiannao, rs eyeriss), or one mapping name for every kind (the
+   * package's checks then refuse a kind of another dataflow).
+   */
+  mapping?: MappingProfile;
+  /** kinds.*.maestro.nocBandwidthElemsPerCycle and nocHopLatencyCycles: the MAESTRO templates' NoC (what-ifs on unstated constants). */
+  maestroNocElemsPerCycle?: number;
+  maestroHopLatencyCycles?: number;
 }
 
-export const OVERRIDE_KEYS = ['nopBandwidthGBps', 'dramChannels', 'bufferBytes', 'peArray', 'dramChannelGBps', 'macEnergyScale', 'bufferEnergyScale', 'staticPowerScale'] as const;
+/** What a `mapping` override may say. */
+export const MAPPING_PROFILES = ['templates', ...MAPPINGS] as const;
+export type MappingProfile = (typeof MAPPING_PROFILES)[number];
+
+export const OVERRIDE_KEYS = ['nopBandwidthGBps', 'dramChannels', 'bufferBytes', 'peArray', 'dramChannelGBps', 'macEnergyScale', 'bufferEnergyScale', 'staticPowerScale', 'mapping', 'maestroNocElemsPerCycle', 'maestroHopLatencyCycles'] as const;
 
 /**
  * `n` DRAM channels on the left and right edge chiplets, as the shipped packages place them
@@ -62,9 +75,22 @@ export function applyOverrides(json: unknown, o: PackageOverrides, fail: (key: k
     if (typeof v !== 'number' || !(v >= 0)) fail(key, `expected a factor >= 0, got ${JSON.stringify(v)}`);
     return v as number;
   };
+  if (o.mapping !== undefined && !(MAPPING_PROFILES as readonly unknown[]).includes(o.mapping)) fail('mapping', `expected one of ${MAPPING_PROFILES.join(', ')}, got ${JSON.stringify(o.mapping)}`);
   if (isObj(doc.kinds)) {
     for (const k of Object.values(doc.kinds)) {
       if (!isObj(k)) continue;
+      // A kind without a known dataflow keeps its mapping: parsePackage reports the dataflow.
+      if (o.mapping === 'templates') {
+        if (typeof k.dataflow === 'string' && k.dataflow in DATAFLOW_TEMPLATE) k.mapping = DATAFLOW_TEMPLATE[k.dataflow as Dataflow];
+      } else if (o.mapping !== undefined) k.mapping = o.mapping;
+      // The package's checks judge the value (a non-object "maestro" is left for them to report).
+      if (o.maestroNocElemsPerCycle !== undefined || o.maestroHopLatencyCycles !== undefined) {
+        if (k.maestro === undefined) k.maestro = {};
+        if (isObj(k.maestro)) {
+          if (o.maestroNocElemsPerCycle !== undefined) k.maestro.nocBandwidthElemsPerCycle = o.maestroNocElemsPerCycle;
+          if (o.maestroHopLatencyCycles !== undefined) k.maestro.nocHopLatencyCycles = o.maestroHopLatencyCycles;
+        }
+      }
       if (o.bufferBytes !== undefined) k.bufferBytes = o.bufferBytes;
       if (o.peArray !== undefined) {
         if (!Array.isArray(o.peArray) || o.peArray.length !== 2) fail('peArray', `expected [rows, cols], got ${JSON.stringify(o.peArray)}`);

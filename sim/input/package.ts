@@ -3,7 +3,7 @@
  * the network-on-package (2D mesh, one directed link each way between grid neighbours) and the
  * DRAM channels with the chiplet each attaches to.
  */
-import { Chiplet, ChipletKind, Dataflow, DATAFLOWS, DramChannel, Package } from './types';
+import { Chiplet, ChipletKind, Dataflow, DATAFLOWS, DramChannel, MaestroHardware, Mapping, MAPPINGS, Package, TEMPLATE_DATAFLOW } from './types';
 import { Node, deepFreeze, readJsonFile, topObject } from './json';
 import { rangeViolation } from './ranges';
 import { DRAM_PRESETS, peakBandwidthGBps } from './dram-presets';
@@ -24,15 +24,32 @@ export function parsePackage(file: string, json: unknown): Package {
   const kinds: ChipletKind[] = Object.keys(kindsNode.rec).map((kname) => {
     const k = kindsNode.get(kname).obj(
       ['dataflow', 'peRows', 'peCols', 'bufferBytes', 'clockMHz', 'macEnergyPj', 'bufferEnergyPjPerByte', 'staticPowerMw'],
-      ['vectorOpEnergyPj', 'rfEnergyPjPerByte', 'arrayEnergyPjPerByte', 'note'],
+      ['vectorOpEnergyPj', 'rfEnergyPjPerByte', 'arrayEnergyPjPerByte', 'mapping', 'maestro', 'note'],
     );
+    const dataflow = k.get('dataflow').str(DATAFLOWS) as Dataflow;
+    const mapping = (k.opt('mapping')?.str(MAPPINGS) ?? 'search') as Mapping;
+    if (mapping !== 'search' && TEMPLATE_DATAFLOW[mapping] !== dataflow) {
+      k.get('mapping').fail(`"${mapping}" is a template of dataflow "${TEMPLATE_DATAFLOW[mapping]}", but kind "${kname}" has dataflow "${dataflow}"`);
+    }
+    const peRows = k.get('peRows').ranged('kind.peRows');
+    const peCols = k.get('peCols').ranged('kind.peCols');
+    const clockMHz = k.get('clockMHz').ranged('kind.clockMHz');
+    const m = k.opt('maestro')?.obj([], ['nocBandwidthElemsPerCycle', 'offchipBandwidthElemsPerCycle', 'nocHopLatencyCycles', 'note']);
+    const maestro: Mutable<MaestroHardware> = {
+      // Defaults (models/README.md): a NoC that delivers one element per PE per cycle; the
+      // package's DRAM channel; MAESTRO's one cycle per hop.
+      nocBandwidthElemsPerCycle: m?.opt('nocBandwidthElemsPerCycle')?.ranged('maestro.nocBandwidthElemsPerCycle') ?? peRows * peCols,
+      // NaN until the DRAM is read (below): the default is its channel bandwidth.
+      offchipBandwidthElemsPerCycle: m?.opt('offchipBandwidthElemsPerCycle')?.ranged('maestro.offchipBandwidthElemsPerCycle') ?? NaN,
+      nocHopLatencyCycles: m?.opt('nocHopLatencyCycles')?.ranged('maestro.nocHopLatencyCycles') ?? 1,
+    };
     return {
       name: kname,
-      dataflow: k.get('dataflow').str(DATAFLOWS) as Dataflow,
-      peRows: k.get('peRows').ranged('kind.peRows'),
-      peCols: k.get('peCols').ranged('kind.peCols'),
+      dataflow,
+      peRows,
+      peCols,
       bufferBytes: k.get('bufferBytes').ranged('kind.bufferBytes'),
-      clockMHz: k.get('clockMHz').ranged('kind.clockMHz'),
+      clockMHz,
       macEnergyPj: k.get('macEnergyPj').ranged('kind.macEnergyPj'),
       vectorOpEnergyPj: k.opt('vectorOpEnergyPj')?.ranged('kind.vectorOpEnergyPj') ?? 0,
       bufferEnergyPjPerByte: k.get('bufferEnergyPjPerByte').ranged('kind.bufferEnergyPjPerByte'),
@@ -40,6 +57,8 @@ export function parsePackage(file: string, json: unknown): Package {
       rfEnergyPjPerByte: k.opt('rfEnergyPjPerByte')?.ranged('kind.rfEnergyPjPerByte') ?? 0,
       arrayEnergyPjPerByte: k.opt('arrayEnergyPjPerByte')?.ranged('kind.arrayEnergyPjPerByte') ?? 0,
       staticPowerMw: k.get('staticPowerMw').ranged('kind.staticPowerMw'),
+      mapping,
+      maestro,
     };
   });
   if (kinds.length === 0) top.get('kinds').fail('expected at least one chiplet kind');
@@ -102,8 +121,15 @@ export function parsePackage(file: string, json: unknown): Package {
     energyPjPerBit,
     channels,
   } as const;
+  for (const k of kinds) {
+    const m = k.maestro as Mutable<MaestroHardware>;
+    // Whole elements per cycle (MAESTRO's bandwidths are integers), at least one.
+    if (Number.isNaN(m.offchipBandwidthElemsPerCycle)) m.offchipBandwidthElemsPerCycle = Math.max(1, Math.floor((dram.channelBandwidthGBps * 1000) / k.clockMHz / elementBytes));
+  }
   return deepFreeze({ name, file, rows: grid.length, cols, elementBytes, kinds, chiplets, nop, dram });
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function chipletId(row: number, col: number): string {
   return `c${row}_${col}`;

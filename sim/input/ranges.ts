@@ -41,6 +41,10 @@ export const RANGES = {
   'kind.rfEnergyPjPerByte': { min: 0, max: 1e4, unit: 'pJ/byte' },
   'kind.arrayEnergyPjPerByte': { min: 0, max: 1e4, unit: 'pJ/byte' },
   'kind.staticPowerMw': { min: 0, max: 1e6, unit: 'mW' },
+  // MAESTRO template constants (kind.maestro.*)
+  'maestro.nocBandwidthElemsPerCycle': { min: 1, max: MI, int: true, unit: 'elements/cycle' },
+  'maestro.offchipBandwidthElemsPerCycle': { min: 1, max: MI, int: true, unit: 'elements/cycle' },
+  'maestro.nocHopLatencyCycles': { min: 0, max: MI, int: true, unit: 'cycles' },
   'nop.linkBandwidthGBps': { min: 1e-3, max: 1e6, unit: 'GB/s' },
   'nop.hopLatencyNs': { min: 0, max: 1e6, unit: 'ns' },
   'nop.energyPjPerBit': { min: 0, max: 1e4, unit: 'pJ/bit' },

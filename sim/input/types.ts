@@ -6,6 +6,31 @@
 export type Dataflow = 'ws' | 'os' | 'rs';
 export const DATAFLOWS: readonly Dataflow[] = ['ws', 'os', 'rs'];
 
+/**
+ * How a chiplet kind maps a layer: `search` is the per-layer mapper (sim/cost/mapper.ts); a
+ * `maestro:*` name is a fixed MAESTRO dataflow template costed by sim/cost/maestro (nvdla:
+ * MAESTRO's bundled `kcp_ws`; shidiannao: `yxp_os`; eyeriss: the row-stationary template).
+ */
+export type Mapping = 'search' | 'maestro:nvdla' | 'maestro:shidiannao' | 'maestro:eyeriss';
+export const MAPPINGS: readonly Mapping[] = ['search', 'maestro:nvdla', 'maestro:shidiannao', 'maestro:eyeriss'];
+/** The dataflow class each template implements (a kind may only name its own class's template). */
+export const TEMPLATE_DATAFLOW: Readonly<Record<Exclude<Mapping, 'search'>, Dataflow>> = { 'maestro:nvdla': 'ws', 'maestro:shidiannao': 'os', 'maestro:eyeriss': 'rs' };
+/** The template of each dataflow class (what `--mapping templates` gives a kind). */
+export const DATAFLOW_TEMPLATE: Readonly<Record<Dataflow, Exclude<Mapping, 'search'>>> = { ws: 'maestro:nvdla', os: 'maestro:shidiannao', rs: 'maestro:eyeriss' };
+
+/**
+ * The hardware constants a MAESTRO template needs that the rest of a kind does not give
+ * (MAESTRO's hardware file and flags). Defaults and reasons: models/README.md.
+ */
+export interface MaestroHardware {
+  /** L2 (global buffer) to PE array bandwidth, elements per cycle (MAESTRO noc_bw). */
+  readonly nocBandwidthElemsPerCycle: number;
+  /** DRAM to L2 bandwidth, elements per cycle (MAESTRO offchip_bw); used by `cost`, not by the LayerPlan. */
+  readonly offchipBandwidthElemsPerCycle: number;
+  /** Cycles per NoC hop (MAESTRO noc_hop_latency). */
+  readonly nocHopLatencyCycles: number;
+}
+
 export type LayerOp = 'conv2d' | 'depthwise' | 'fc' | 'matmul' | 'pool' | 'eltwise';
 
 /**
@@ -25,6 +50,9 @@ export interface LayerShape {
   readonly strideH: number;
   /** Input rows per sample (with padding) the p rows read. */
   readonly inHeight: number;
+  /** Input columns per sample (with padding) and the column stride; set for convs and pools (absent: q x 1 GEMM-like shapes). */
+  readonly inWidth?: number;
+  readonly strideW?: number;
   /** Multiply-accumulates per sample (0 for vector layers). */
   readonly macsPerSample: number;
   /** Vector-unit operations per sample (pool, eltwise; 0 for MAC layers). */
@@ -94,6 +122,10 @@ export interface ChipletKind {
   readonly arrayEnergyPjPerByte: number;
   /** Leakage power of the whole chiplet, mW (1 mW for 1 ns = 1 pJ). */
   readonly staticPowerMw: number;
+  /** How layers are mapped on this kind (default `search`). */
+  readonly mapping: Mapping;
+  /** Constants of the MAESTRO templates (read only when `mapping` names one, and by `cost`). */
+  readonly maestro: MaestroHardware;
 }
 
 export interface Chiplet {

@@ -140,7 +140,7 @@ function upsampledSumMatches(need: number, outs: number[]): boolean {
 }
 
 interface Spatial {
-  h: number; w: number; r: number; s: number; sh: number; sw: number; p: number; q: number; paddedH: number;
+  h: number; w: number; r: number; s: number; sh: number; sw: number; p: number; q: number; paddedH: number; paddedW: number;
 }
 
 function spatial(o: ObjNode): Spatial {
@@ -157,7 +157,7 @@ function spatial(o: ObjNode): Spatial {
   // Standard convolution output size: floor((H + 2 pad - R) / stride) + 1.
   const p = Math.floor((paddedH - r) / sh) + 1;
   const q = Math.floor((paddedW - s) / sw) + 1;
-  return { h, w, r, s, sh, sw, p, q, paddedH };
+  return { h, w, r, s, sh, sw, p, q, paddedH, paddedW };
 }
 
 function parseShape(op: LayerOp, o: ObjNode, nInputs: number): LayerShape {
@@ -226,7 +226,7 @@ function parseShape(op: LayerOp, o: ObjNode, nInputs: number): LayerShape {
 function conv(g: number, kg: number, cg: number, sp: Spatial, inputElems: number): LayerShape {
   return {
     groups: g, kPerGroup: kg, cPerGroup: cg, r: sp.r, s: sp.s, p: sp.p, q: sp.q, strideH: sp.sh,
-    inHeight: sp.paddedH, macsPerSample: g * kg * cg * sp.r * sp.s * sp.p * sp.q, vectorOpsPerSample: 0,
+    inHeight: sp.paddedH, inWidth: sp.paddedW, strideW: sp.sw, macsPerSample: g * kg * cg * sp.r * sp.s * sp.p * sp.q, vectorOpsPerSample: 0,
     weightElems: g * kg * cg * sp.r * sp.s, operandBElemsPerSample: 0, inputElemsPerSample: inputElems,
     outputElemsPerSample: g * kg * sp.p * sp.q,
   };

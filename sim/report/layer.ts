@@ -20,10 +20,17 @@ import { Topology } from '../cost/topology';
 import { Job } from '../cost/program';
 import { jobLatencyPs, psPerCycle } from '../cost/estimate';
 import { Energy, energyOf, newCounts } from '../cost/energy';
+import { MAESTRO_TEMPLATES, MaestroResult, MaestroTemplate, TEMPLATE_DATAFLOW, maestroCost, maestroEnergyPj, maestroHwOf, maestroSupports, MaestroHw, TensorAccesses } from '../cost/maestro';
 
 export interface CostArgs {
   layer: string;
-  dataflow: string;
+  /** Optional with a maestro template (the template implies it). */
+  dataflow?: string;
+  /** 'search' (the mapper, default) or 'maestro:<template>'. */
+  mapping?: string;
+  nocBw?: number;
+  offchipBw?: number;
+  nocHopLatency?: number;
   pes?: number;
   array?: string;
   buffer?: number;
@@ -58,6 +65,8 @@ export interface MappingSummary {
 export interface CostResult {
   layer: string;
   dataflow: Dataflow;
+  /** The --mapping choice. */
+  mappingChoice: 'search';
   peRows: number;
   peCols: number;
   samples: number;
@@ -91,7 +100,8 @@ function summary(p: LayerPlan): MappingSummary {
   };
 }
 
-function parseLayerArg(arg: string): Layer {
+/** A `--layer` argument: inline JSON (workload layer syntax) or file.json#layerName. */
+export function parseLayerArg(arg: string): Layer {
   const hash = arg.lastIndexOf('#');
   if (!arg.trim().startsWith('{') && hash > 0) {
     const file = arg.slice(0, hash);
@@ -133,6 +143,10 @@ function arraySize(args: CostArgs, kind: ChipletKind): [number, number] {
 }
 
 export function costOfLayer(args: CostArgs): CostResult {
+  if (!args.dataflow) throw new InputError('--dataflow', '', 'required with --mapping search (ws, os or rs)');
+  for (const [flag, v] of [['--noc-bw', args.nocBw], ['--offchip-bw', args.offchipBw], ['--noc-hop-latency', args.nocHopLatency]] as const) {
+    if (v !== undefined) throw new InputError(flag, '', 'applies to a maestro template only (--mapping maestro:TEMPLATE)');
+  }
   const layer = parseLayerArg(args.layer);
   const base = loadPackage(args.package);
   const df = args.dataflow as Dataflow;
@@ -174,7 +188,7 @@ export function costOfLayer(args: CostArgs): CostResult {
   const latencyCycles = Math.ceil(latencyPs / cyclePs);
   // 'memory' when loads and stores stretch the layer more than 5 % beyond its compute cycles.
   return {
-    layer: layer.name === 'layer' ? args.layer : layer.name, dataflow: df, peRows, peCols, samples: args.samples,
+    layer: layer.name === 'layer' ? args.layer : layer.name, dataflow: df, mappingChoice: 'search', peRows, peCols, samples: args.samples,
     macs: plan.macs, vectorOps: plan.vectorOps, kParts: plan.kParts, nParts: plan.nParts, computeCycles: plan.computeCycles,
     latencyCycles, bound: latencyCycles > plan.computeCycles * 1.05 ? 'memory' : 'compute', utilization: plan.utilization,
     weightLoadBytes: plan.weightLoadBytes, inputLoadBytes: plan.inputLoadBytes, outputBytes: plan.outputBytes,
@@ -185,6 +199,123 @@ export function costOfLayer(args: CostArgs): CostResult {
 }
 
 const pj = (x: number) => x.toFixed(1);
+
+/** One layer on one chiplet with a fixed MAESTRO template (`cost --mapping maestro:TEMPLATE`). */
+export interface TemplateCostResult {
+  layer: string;
+  dataflow: Dataflow;
+  mappingChoice: string;
+  /** The directives used (MAESTRO syntax). */
+  template: string;
+  pes: number;
+  samples: number;
+  nocBwElemsPerCycle: number;
+  offchipBwElemsPerCycle: number;
+  nocHopLatencyCycles: number;
+  /** The layer's exact MACs; maestroMacs is MAESTRO's count where it differs. */
+  macs: number;
+  maestroMacs?: number;
+  vectorOps: number;
+  /** The template's runtime, as MAESTRO reports it, in the kind's cycles. */
+  latencyCycles: number;
+  latencyPs: number;
+  /** Per-step terms summed over the steps (each step takes the largest). */
+  computeCycles: number;
+  nocIngressCycles: number;
+  nocEgressCycles: number;
+  offchipCycles: number;
+  bound: 'compute' | 'noc' | 'offchip';
+  /** MACs / (latency x PEs). */
+  utilization: number;
+  /** Elements: L1 = PE-local buffers, L2 = the chiplet's global buffer. */
+  accesses: { l1: TensorAccesses; l2: TensorAccesses };
+  weightLoadBytes: number;
+  inputLoadBytes: number;
+  outputBytes: number;
+  dramBytes: number;
+  /** computePj = MACs, rfPj = L1, arrayPj = NoC, bufferPj = L2; DRAM: loads and stores; static over the latency. */
+  energy: Energy;
+}
+
+const TEMPLATE_CHOICES = MAESTRO_TEMPLATES.map((t) => `maestro:${t}`);
+export const MAPPING_CHOICES = ['search', ...TEMPLATE_CHOICES];
+
+function intFlag(flag: string, v: number | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < min || v > max) throw new InputError(flag, '', `expected an integer from ${min} to ${max}, got ${v}`);
+  return v;
+}
+
+export function templateCostOfLayer(args: CostArgs): TemplateCostResult {
+  const choice = args.mapping ?? '';
+  if (!TEMPLATE_CHOICES.includes(choice)) throw new InputError('--mapping', '', `expected one of ${MAPPING_CHOICES.join(', ')}, got "${choice}"`);
+  const template = choice.slice('maestro:'.length) as MaestroTemplate;
+  const implied = TEMPLATE_DATAFLOW[template];
+  if (args.dataflow !== undefined && args.dataflow !== implied) throw new InputError('--dataflow', '', `${args.dataflow} does not match ${choice} (a ${implied} template)`);
+  if (args.array !== undefined) throw new InputError('--array', '', 'a maestro template takes --pes, not an array shape');
+  if ((args.top ?? 1) !== 1) throw new InputError('--top', '', 'a maestro template has one mapping; --top applies to --mapping search');
+  const layer = parseLayerArg(args.layer);
+  if (!maestroSupports(layer.op)) throw new InputError('--layer', 'op', `a maestro template costs MAC layers; ${layer.op} is a vector layer (use --mapping search)`);
+  const samplesWhy = rangeViolation('model.batch', args.samples);
+  if (samplesWhy) throw new InputError('--samples', '', samplesWhy);
+  const bufferWhy = args.buffer === undefined ? undefined : rangeViolation('kind.bufferBytes', args.buffer);
+  if (bufferWhy) throw new InputError('--buffer', '', bufferWhy);
+  const pkg = loadPackage(args.package);
+  const kind = pkg.kinds.find((k) => k.dataflow === implied) ?? pkg.kinds[0];
+  const over: Partial<MaestroHw> = {
+    pes: intFlag('--pes', args.pes, 1, 1 << 24), nocBwElemsPerCycle: intFlag('--noc-bw', args.nocBw, 1, 2 ** 31 - 1),
+    offchipBwElemsPerCycle: intFlag('--offchip-bw', args.offchipBw, 1, 2 ** 31 - 1), nocHopLatencyCycles: intFlag('--noc-hop-latency', args.nocHopLatency, 0, 1 << 20),
+    l2Bytes: args.buffer,
+  };
+  for (const k of Object.keys(over) as (keyof MaestroHw)[]) if (over[k] === undefined) delete over[k];
+  const hw = maestroHwOf(kind, pkg.dram, pkg.elementBytes, over);
+  const r: MaestroResult = maestroCost(layer.op, layer.shape, args.samples, template, hw);
+  const e = maestroEnergyPj(r, kind, pkg.elementBytes);
+  const latencyPs = r.latencyCycles * psPerCycle(kind.clockMHz);
+  const b = pkg.elementBytes;
+  const dramBytes = (r.offchipElems.input + r.offchipElems.weight + r.offchipElems.output) * b;
+  const dramPj = dramBytes * 8 * pkg.dram.energyPjPerBit;
+  // 1 mW for 1 ns = 1 pJ.
+  const staticPj = kind.staticPowerMw * latencyPs * 1e-3;
+  const dynamicPj = e.totalPj + dramPj;
+  return {
+    layer: layer.name === 'layer' ? args.layer : layer.name, dataflow: implied, mappingChoice: choice, template: r.directives, pes: hw.pes, samples: args.samples,
+    nocBwElemsPerCycle: hw.nocBwElemsPerCycle, offchipBwElemsPerCycle: hw.offchipBwElemsPerCycle, nocHopLatencyCycles: hw.nocHopLatencyCycles,
+    macs: r.macs, ...(r.maestroMacs !== undefined ? { maestroMacs: r.maestroMacs } : {}), vectorOps: 0,
+    latencyCycles: r.latencyCycles, latencyPs, computeCycles: r.computeCycles, nocIngressCycles: r.nocIngressCycles, nocEgressCycles: r.nocEgressCycles,
+    offchipCycles: r.offchipCycles, bound: r.bound, utilization: r.macs / (r.latencyCycles * hw.pes), accesses: r.accesses,
+    weightLoadBytes: r.offchipElems.weight * b, inputLoadBytes: r.offchipElems.input * b, outputBytes: r.offchipElems.output * b, dramBytes,
+    energy: { computePj: e.macPj, rfPj: e.l1Pj, arrayPj: e.nocPj, bufferPj: e.l2Pj, nopPj: 0, dramPj, staticPj, dynamicPj, totalPj: dynamicPj + staticPj },
+  };
+}
+
+export function templateCostText(r: TemplateCostResult, table: (head: string[], rows: (string | number)[][]) => string): string {
+  const a = r.accesses;
+  const rw = (x: { reads: number; writes: number }) => `${x.reads}, ${x.writes}`;
+  const lines = [`layer ${r.layer} on a ${r.pes}-PE ${r.dataflow} chiplet, ${r.samples} sample(s); mapping ${r.mappingChoice}`, `directives: ${r.template}`];
+  lines.push(table(['', 'value'], [
+    ['NoC (elements/cycle, hop cycles), off-chip (elements/cycle)', `${r.nocBwElemsPerCycle}, ${r.nocHopLatencyCycles}, ${r.offchipBwElemsPerCycle}`],
+    ['MACs (the layer\'s)', r.macs], ...(r.maestroMacs !== undefined ? [['MACs as MAESTRO counts them', r.maestroMacs] as (string | number)[]] : []),
+    ['latency (cycles)', r.latencyCycles], ['bound', r.bound], ['PE utilisation', `${(r.utilization * 100).toFixed(2)}%`],
+    ['per-step terms summed: compute, NoC in, NoC out, off-chip (cycles)', `${r.computeCycles}, ${r.nocIngressCycles}, ${r.nocEgressCycles}, ${r.offchipCycles}`],
+    ['L1 reads, writes (elements): input', rw(a.l1.input)], ['L1: weight', rw(a.l1.weight)], ['L1: output', rw(a.l1.output)],
+    ['L2 reads, writes (elements): input', rw(a.l2.input)], ['L2: weight', rw(a.l2.weight)], ['L2: output', rw(a.l2.output)],
+    ['DRAM bytes: weights + inputs + outputs', r.dramBytes],
+    ['energy MAC, L1, NoC, L2 (pJ)', [r.energy.computePj, r.energy.rfPj, r.energy.arrayPj, r.energy.bufferPj].map(pj).join(', ')],
+    ['energy DRAM, static, total (pJ)', [r.energy.dramPj, r.energy.staticPj, r.energy.totalPj].map(pj).join(', ')],
+  ]));
+  return lines.join('\n');
+}
+
+/** The `cost` command: the mapper's choice or a fixed template, as text or JSON. */
+export function costCommand(args: CostArgs & { json?: boolean }, table: (head: string[], rows: (string | number)[][]) => string): string {
+  if ((args.mapping ?? 'search') === 'search') {
+    const r = costOfLayer(args);
+    return args.json ? JSON.stringify(r, null, 2) : costText(r, table);
+  }
+  const r = templateCostOfLayer(args);
+  return args.json ? JSON.stringify(r, null, 2) : templateCostText(r, table);
+}
 
 function mappingRows(m: MappingSummary): (string | number)[][] {
   const t = m.tile;

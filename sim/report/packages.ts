@@ -7,7 +7,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { evaluate, makeSchedule, ScheduleOptions } from '../pipeline';
-import { loadPackage } from '../input/package';
 import { loadScenario } from '../input/scenario';
 import { Package, Scenario } from '../input/types';
 import { loadPackageWith, PackageOverrides } from '../input/overrides';
@@ -45,6 +44,8 @@ export interface ScenarioComparison {
 export interface PackageComparison {
   strategy: string;
   seed: string;
+  /** compare --mapping: the mapping every chiplet kind was given (absent: as the package files say). */
+  mapping?: string;
   scenarios: ScenarioComparison[];
   /** Mean EDP reduction per scenario kind. */
   averages: { kind: string; scenarios: number; edpReductionAnalytical: number; edpReductionSimulated: number; edpReductionClosedForm: number; edpReductionVs: Record<string, number> }[];
@@ -112,12 +113,13 @@ const inThisProcess: PackageUnitRunner = async (units) => {
 export async function comparePackages(
   scenarioFiles: string[],
   packageFiles: string[],
-  opts: ScheduleOptions & { gap?: boolean },
+  opts: ScheduleOptions & { gap?: boolean; overrides?: PackageOverrides },
   runUnits: PackageUnitRunner = inThisProcess,
 ): Promise<PackageComparison> {
-  // Inputs are checked here, before any unit runs, so bad input fails fast and names its file.
+  // Inputs are checked here, before any unit runs, so bad input fails fast and names its file
+  // (with the overrides applied: a template that does not fit a kind's dataflow is refused here).
   const scenarioList = scenarioFiles.map((f) => loadScenario(f));
-  packageFiles.forEach((f) => loadPackage(f));
+  packageFiles.forEach((f) => loadPackageWith(f, opts.overrides));
   const { onProgress: _drop, ...unitOpts } = opts;
   const units: PackageUnit[] = scenarioFiles.flatMap((s) => packageFiles.map((p) => ({ ...unitOpts, scenario: s, package: p })));
   const all = await runUnits(units);
@@ -145,7 +147,7 @@ export async function comparePackages(
   const kinds = [...new Set(scenarios.map((s) => s.kind))];
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
-    strategy: opts.strategy, seed: opts.seed, scenarios,
+    strategy: opts.strategy, seed: opts.seed, ...(opts.overrides?.mapping ? { mapping: opts.overrides.mapping } : {}), scenarios,
     averages: kinds.map((k) => {
       const ss = scenarios.filter((s) => s.kind === k);
       const homs = Object.keys(ss[0].edpReductionVs);

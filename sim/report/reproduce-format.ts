@@ -1,7 +1,7 @@
 /** Text and Markdown tables of a SCAR reproduction, shaped like the paper's Tables IV, V and VI. */
 import { mdTable, pct as pctOf, sci as sciOf, table } from './format';
 import { Affinity } from './affinity';
-import { PAPER, SCAR_STRATEGIES, SCAR_STRATEGIES_6X6, ScarReport, ScenarioReport, StrategyKey } from './reproduce';
+import { PAPER, SCAR_STRATEGIES, SCAR_STRATEGIES_6X6, scarAverages, ScarReport, ScenarioReport, StrategyKey } from './reproduce';
 
 const LABEL: Record<StrategyKey, string> = {
   standalone_nvd: 'Standalone (NVD)', standalone_shi: 'Standalone (Shi)', simba_nvd: 'Simba (NVD)', simba_shi: 'Simba (Shi)',
@@ -20,10 +20,15 @@ function render(header: string[], rows: (string | number)[][], md: boolean): str
 
 const sid = (s: ScenarioReport) => `${s.id}`;
 
+const MAPPING_LABEL: Record<ScarReport['mapping'], string> = {
+  templates: 'MAESTRO templates: NVD chiplets kcp_ws, Shi chiplets yxp_os, as the paper',
+  search: 'the per-layer mapper',
+};
+
 export function reproduceText(r: ScarReport, md: boolean): string {
   const h = (t: string) => (md ? `### ${t}\n` : t);
   const out: string[] = [];
-  const settings = `objective ${r.objective}, seed ${r.seed}, Het-Sides with ${r.sides === 'nvd' ? 'NVD' : 'Shi'} on the sides, SLOs ${r.slo ? 'enforced' : 'reported only'}; figures are the analytical estimate of each schedule unless marked simulated`;
+  const settings = `mapping ${r.mapping} (${MAPPING_LABEL[r.mapping]}), objective ${r.objective}, seed ${r.seed}, Het-Sides with ${r.sides === 'nvd' ? 'NVD' : 'Shi'} on the sides, SLOs ${r.slo ? 'enforced' : 'reported only'}; figures are the analytical estimate of each schedule unless marked simulated`;
   if (r.grid === '6x6') {
     const s = r.scenarios[0];
     out.push(h('6x6, scenario 4 (Het-Cross vs Simba)'), settings, '');
@@ -45,6 +50,9 @@ export function reproduceText(r: ScarReport, md: boolean): string {
   out.push(h('Table IV (datacenter): latency (s) and EDP (J*s)'));
   out.push(render(['strategy', ...dc.flatMap((s) => [`S${sid(s)} latency`, `S${sid(s)} EDP`])],
     SCAR_STRATEGIES.map((k) => [LABEL[k], ...dc.flatMap((s) => [sig(s.strategies[k]!.latencyS), sci(s.strategies[k]!.edpJs)])]), md));
+  out.push('', md ? 'The paper\'s Table IV (EDP search):' : 'paper (Table IV, EDP search):', '');
+  out.push(render(['strategy', ...dc.flatMap((s) => [`S${sid(s)} latency`, `S${sid(s)} EDP`])],
+    SCAR_STRATEGIES.map((k) => [LABEL[k], ...dc.flatMap((s) => [String(PAPER.tables[s.id].latency[k]), String(PAPER.tables[s.id].edp[k])])]), md));
   out.push('', h('Table V (AR/VR): latency and EDP relative to Standalone (NVD)'));
   out.push(render(['strategy', ...ar.flatMap((s) => [`S${sid(s)} latency`, `S${sid(s)} EDP`])],
     SCAR_STRATEGIES.map((k) => [LABEL[k], ...ar.flatMap((s) => {
@@ -52,8 +60,15 @@ export function reproduceText(r: ScarReport, md: boolean): string {
       const b = s.strategies.standalone_nvd!;
       return [ratio(f.latencyS / b.latencyS), ratio(f.edpJs / b.edpJs)];
     })]), md));
+  out.push('', md ? 'The paper\'s Table V (EDP search):' : 'paper (Table V, EDP search):', '');
+  out.push(render(['strategy', ...ar.flatMap((s) => [`S${sid(s)} latency`, `S${sid(s)} EDP`])],
+    SCAR_STRATEGIES.map((k) => [LABEL[k], ...ar.flatMap((s) => [`${PAPER.tables[s.id].latency[k]}x`, `${PAPER.tables[s.id].edp[k]}x`])]), md));
   out.push('', h('Het-Sides EDP reduction, averaged the paper\'s way (mean over scenarios of 1 - EDP(Het-Sides) / EDP(Simba))'));
   out.push(averagesTable(r, md));
+  if (r.agreement) {
+    out.push('', h('Agreement with the paper\'s Tables IV and V (strategies ranked by EDP; Het-Sides vs Simba (NVD))'));
+    out.push(agreementTable([r], md));
+  }
   out.push('', h('Contention delta: simulated vs analytical latency'));
   out.push(render(['scenario', ...SCAR_STRATEGIES.map((k) => LABEL[k])],
     r.scenarios.map((s) => [`${s.id} ${s.name}`, ...SCAR_STRATEGIES.map((k) => pct(s.strategies[k]!.simulatedLatencyS / s.strategies[k]!.latencyS - 1))]), md));
@@ -86,6 +101,82 @@ export function reproduceText(r: ScarReport, md: boolean): string {
   if (warnings.length) out.push('', `${warnings.length} scheduler warning(s) (printed on stderr).`);
   out.push('', `CPU time: ${r.cpuSeconds.toFixed(1)} s, all threads (scheduling, estimating and simulating ${r.slos.length} runs).`);
   return out.join('\n') + '\n';
+}
+
+/**
+ * Per scenario and profile: Kendall tau-b of the six strategies ranked by EDP against the
+ * paper's table, and whether Het-Sides beats Simba (NVD) on EDP (yes / no; paper's in the last column).
+ */
+export function agreementTable(reports: readonly ScarReport[], md: boolean): string {
+  const rs = reports.filter((r) => r.agreement);
+  if (rs.length === 0) return '';
+  const many = rs.length > 1;
+  const tag = (r: ScarReport, what: string) => (many ? `${what}, ${r.mapping}` : what);
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  const ids = rs[0].agreement!.kendallTau.map((t) => t.id);
+  const rows: string[][] = ids.map((id) => [
+    String(id),
+    ...rs.map((r) => (r.agreement!.kendallTau.find((t) => t.id === id)!.tau).toFixed(2)),
+    ...rs.map((r) => yes(r.agreement!.hetSidesVsSimbaNvd.find((x) => x.id === id)!.ours)),
+    yes(rs[0].agreement!.hetSidesVsSimbaNvd.find((x) => x.id === id)!.paper),
+  ]);
+  rows.push([
+    'all',
+    ...rs.map((r) => `mean ${r.agreement!.meanKendallTau.toFixed(2)}`),
+    ...rs.map((r) => `${r.agreement!.signMatches} of ${ids.length} as the paper`),
+    '',
+  ]);
+  return render(['scenario', ...rs.map((r) => tag(r, 'Kendall tau')), ...rs.map((r) => tag(r, 'Het-Sides beats Simba (NVD)')), 'paper: Het-Sides beats Simba (NVD)'], rows, md);
+}
+
+/**
+ * `--mapping both`: each profile's full report, then the comparisons side by side with the
+ * paper: the abstract's averages, the agreement of rankings and signs, Het-Sides over Simba
+ * (NVD) per scenario.
+ */
+export function reproduceBothText(reports: readonly ScarReport[], md: boolean): string {
+  const h = (t: string) => (md ? `## ${t}\n` : `== ${t} ==\n`);
+  const out: string[] = [];
+  for (const r of reports) out.push(h(`mapping: ${r.mapping}`), reproduceText(r, md));
+  out.push(h('Side by side'), sideBySideText(reports, md));
+  return out.join('\n');
+}
+
+/** The profiles' headline figures next to each other and to the paper's. */
+export function sideBySideText(reports: readonly ScarReport[], md: boolean): string {
+  const out: string[] = [];
+  if (reports[0].grid === '6x6') {
+    out.push(render(['EDP over Het-Cross', ...reports.map((r) => r.mapping), 'paper'], [
+      ['Simba (Shi)', ...reports.map((r) => ratio(r.edpOverHetCross!.simbaShi)), `${PAPER.grid6.simbaShiOverHetCross}x`],
+      ['Simba (NVD)', ...reports.map((r) => ratio(r.edpOverHetCross!.simbaNvd)), `${PAPER.grid6.simbaNvdOverHetCross}x`],
+    ], md));
+    return out.join('\n') + '\n';
+  }
+  const kinds = (['datacenter', 'arvr'] as const).filter((k) => reports[0].averages[k]);
+  out.push(render(['Het-Sides EDP reduction', ...reports.map((r) => r.mapping), 'paper'], kinds.flatMap((k) => {
+    const label = k === 'datacenter' ? 'datacenter (1-5)' : 'AR/VR (6-10)';
+    const paper = paperAverages()[k];
+    return [
+      [`${label} vs Simba (NVD)`, ...reports.map((r) => pct(r.averages[k].vsSimbaNvd)), pct(paper.vsSimbaNvd)],
+      [`${label} vs Simba (Shi)`, ...reports.map((r) => pct(r.averages[k].vsSimbaShi)), pct(paper.vsSimbaShi)],
+      [`${label} mean`, ...reports.map((r) => pct(r.averages[k].mean)), pct(PAPER.averages[k].mean)],
+    ];
+  }), md));
+  out.push('', agreementTable(reports, md));
+  out.push('', render(['scenario', ...reports.map((r) => `EDP Het-Sides / Simba (NVD), ${r.mapping}`), 'paper'], reports[0].scenarios.map((s) => [
+    `${s.id} ${s.name}`,
+    ...reports.map((r) => {
+      const x = r.scenarios.find((y) => y.id === s.id)!.strategies;
+      return ratio(x.het_sides!.edpJs / x.simba_nvd!.edpJs);
+    }),
+    ratio(PAPER.tables[s.id].edp.het_sides / PAPER.tables[s.id].edp.simba_nvd),
+  ]), md));
+  return out.join('\n') + '\n';
+}
+
+/** The abstract's averages recomputed from the paper's own Tables IV and V (they agree with the abstract). */
+export function paperAverages() {
+  return scarAverages(Object.entries(PAPER.tables).map(([id, t]) => ({ kind: Number(id) <= 5 ? 'datacenter' : 'arvr', edp: t.edp })));
 }
 
 /** The abstract's averages next to the paper's. */

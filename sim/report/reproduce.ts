@@ -33,9 +33,27 @@ export const SCAR_SCENARIOS: Record<number, string> = {
   6: 'scar6_ar_assistant', 7: 'scar7_ar_gaming', 8: 'scar8_outdoors', 9: 'scar9_social', 10: 'scar10_vr_gaming',
 };
 
-/** Published figures the report puts next to ours (abstract; Section V-B; Table VI). */
+/**
+ * Published figures the report puts next to ours: the abstract's averages, Section V-D (6x6),
+ * Tables IV and V of the EDP search (Odema et al., MICRO 2024; Table IV in seconds and J*s,
+ * Table V relative to Standalone (NVD)), Table VI. Tables IV and V give the abstract's averages
+ * back exactly by scarAverages (a test checks it).
+ */
 export const PAPER = {
   averages: { datacenter: { mean: 0.276 }, arvr: { mean: 0.296 } },
+  /** Per scenario 1-10: latency (s, or relative for 6-10) and EDP (J*s, or relative) of each strategy. */
+  tables: {
+    1: { latency: { standalone_nvd: 0.36, standalone_shi: 1.41, simba_nvd: 0.29, simba_shi: 1.13, het_cb: 0.51, het_sides: 0.36 }, edp: { standalone_nvd: 0.007, standalone_shi: 0.029, simba_nvd: 0.006, simba_shi: 0.024, het_cb: 0.01, het_sides: 0.008 } },
+    2: { latency: { standalone_nvd: 0.36, standalone_shi: 1.41, simba_nvd: 0.34, simba_shi: 0.97, het_cb: 0.39, het_sides: 0.38 }, edp: { standalone_nvd: 0.01, standalone_shi: 0.047, simba_nvd: 0.008, simba_shi: 0.024, het_cb: 0.013, het_sides: 0.01 } },
+    3: { latency: { standalone_nvd: 4.06, standalone_shi: 2.63, simba_nvd: 1.36, simba_shi: 2.53, het_cb: 1.27, het_sides: 2.0 }, edp: { standalone_nvd: 0.786, standalone_shi: 1.21, simba_nvd: 0.238, simba_shi: 1.097, het_cb: 0.37, het_sides: 0.35 } },
+    4: { latency: { standalone_nvd: 7.94, standalone_shi: 14.82, simba_nvd: 8.284, simba_shi: 8.03, het_cb: 5.6, het_sides: 3.8 }, edp: { standalone_nvd: 5.707, standalone_shi: 16.43, simba_nvd: 6.165, simba_shi: 8.706, het_cb: 5.21, het_sides: 3.328 } },
+    5: { latency: { standalone_nvd: 7.94, standalone_shi: 14.82, simba_nvd: 8.28, simba_shi: 9.79, het_cb: 7.81, het_sides: 5.19 }, edp: { standalone_nvd: 7.608, standalone_shi: 21.0, simba_nvd: 8.162, simba_shi: 13.75, het_cb: 9.166, het_sides: 6.107 } },
+    6: { latency: { standalone_nvd: 1, standalone_shi: 1.7, simba_nvd: 1.01, simba_shi: 1.72, het_cb: 1.01, het_sides: 1.0 }, edp: { standalone_nvd: 1, standalone_shi: 2.32, simba_nvd: 1.01, simba_shi: 2.36, het_cb: 1.09, het_sides: 1.05 } },
+    7: { latency: { standalone_nvd: 1, standalone_shi: 1.7, simba_nvd: 1.0, simba_shi: 1.75, het_cb: 1.03, het_sides: 0.99 }, edp: { standalone_nvd: 1, standalone_shi: 2.26, simba_nvd: 1.01, simba_shi: 2.33, het_cb: 1.09, het_sides: 1.03 } },
+    8: { latency: { standalone_nvd: 1, standalone_shi: 0.96, simba_nvd: 0.99, simba_shi: 0.97, het_cb: 0.78, het_sides: 0.78 }, edp: { standalone_nvd: 1, standalone_shi: 1.22, simba_nvd: 1.0, simba_shi: 1.24, het_cb: 0.83, het_sides: 0.83 } },
+    9: { latency: { standalone_nvd: 1, standalone_shi: 0.36, simba_nvd: 1.07, simba_shi: 0.36, het_cb: 0.4, het_sides: 0.41 }, edp: { standalone_nvd: 1, standalone_shi: 0.45, simba_nvd: 1.08, simba_shi: 0.47, het_cb: 0.43, het_sides: 0.45 } },
+    10: { latency: { standalone_nvd: 1, standalone_shi: 1.24, simba_nvd: 1.0, simba_shi: 1.28, het_cb: 0.77, het_sides: 0.75 }, edp: { standalone_nvd: 1, standalone_shi: 1.71, simba_nvd: 1.02, simba_shi: 1.78, het_cb: 0.82, het_sides: 0.79 } },
+  } as Record<number, { latency: Record<ScarStrategy, number>; edp: Record<ScarStrategy, number> }>,
   grid6: { simbaShiOverHetCross: 2.3, simbaNvdOverHetCross: 1.9 },
   table6: {
     windows: [0.78, 0.21, 1.47, 0.4, 0.9],
@@ -49,7 +67,16 @@ export const PAPER = {
   },
 };
 
+/**
+ * Which per-layer cost model the chiplets use: `templates` (the paper's: MAESTRO's NVDLA-like
+ * `kcp_ws` on NVD chiplets, ShiDianNao-like `yxp_os` on Shi chiplets) or `search` (our mapper).
+ */
+export type MappingProfile = 'templates' | 'search';
+export const MAPPING_PROFILES: readonly MappingProfile[] = ['templates', 'search'];
+
 export interface ReproOptions {
+  /** Per-layer mapping of every chiplet kind (a package override on every unit). */
+  mapping: MappingProfile;
   grid: '3x3' | '6x6';
   objective: ObjectiveName;
   seed: string;
@@ -59,7 +86,7 @@ export interface ReproOptions {
   slo: boolean;
 }
 
-export const DEFAULT_REPRO: ReproOptions = { grid: '3x3', objective: 'edp', seed: '1', sides: 'nvd', slo: false };
+export const DEFAULT_REPRO: ReproOptions = { mapping: 'templates', grid: '3x3', objective: 'edp', seed: '1', sides: 'nvd', slo: false };
 
 /** One independent piece of work: plain data (absolute paths), so it can cross a process boundary. */
 export interface ReproUnit {
@@ -108,7 +135,7 @@ function packageOf(key: StrategyKey, scale: 'dc' | 'ar', n: number, sides: 'nvd'
 /** The units of a reproduction, in report order. */
 export function scarUnits(root: string, o: ReproOptions): ReproUnit[] {
   const dir = (sub: string, f: string) => path.join(root, 'models', sub, f);
-  const base = { objective: o.objective, seed: o.seed, enforceSlo: o.slo };
+  const base = { objective: o.objective, seed: o.seed, enforceSlo: o.slo, overrides: { mapping: o.mapping } as PackageOverrides };
   if (o.grid === '6x6') {
     return SCAR_STRATEGIES_6X6.map((key) => ({
       ...base, scenarioId: 4, scenarioFile: dir('scenarios', `${SCAR_SCENARIOS[4]}.json`), packageFile: dir('packages', packageOf(key, 'dc', 6, o.sides)),
@@ -193,6 +220,51 @@ export function scarAverages(scenarios: readonly { kind: string; edp: Partial<Re
   return out;
 }
 
+/**
+ * Kendall's tau-b of two rankings of the same items (ties in either count as neither concordant
+ * nor discordant, and shrink the denominator: Kendall 1945). 1: same order; -1: reversed; NaN
+ * when one side is all ties.
+ */
+export function kendallTauB(x: readonly number[], y: readonly number[]): number {
+  let concordant = 0;
+  let discordant = 0;
+  let tiesX = 0; // tied in x only
+  let tiesY = 0;
+  for (let i = 0; i < x.length; i++) {
+    for (let j = i + 1; j < x.length; j++) {
+      const a = Math.sign(x[i] - x[j]);
+      const b = Math.sign(y[i] - y[j]);
+      if (a === 0 && b === 0) continue;
+      if (a === 0) tiesX++;
+      else if (b === 0) tiesY++;
+      else if (a === b) concordant++;
+      else discordant++;
+    }
+  }
+  return (concordant - discordant) / Math.sqrt((concordant + discordant + tiesX) * (concordant + discordant + tiesY));
+}
+
+export interface Agreement {
+  /** Per scenario: Kendall tau-b of the six strategies ranked by EDP, ours vs the paper's Table IV / V. */
+  kendallTau: { id: number; tau: number }[];
+  meanKendallTau: number;
+  /** Per scenario: does Het-Sides beat Simba (NVD) on EDP, here and in the paper. */
+  hetSidesVsSimbaNvd: { id: number; ours: boolean; paper: boolean }[];
+  /** Scenarios where the two agree. */
+  signMatches: number;
+}
+
+/** Rankings and Het-Sides-vs-Simba (NVD) signs against the paper's EDP-search Tables IV and V. */
+export function agreementWithPaper(scenarios: readonly Pick<ScenarioReport, 'id' | 'strategies'>[]): Agreement {
+  const withPaper = scenarios.filter((s) => PAPER.tables[s.id] && SCAR_STRATEGIES.every((k) => s.strategies[k]));
+  const kendallTau = withPaper.map((s) => ({ id: s.id, tau: kendallTauB(SCAR_STRATEGIES.map((k) => s.strategies[k]!.edpJs), SCAR_STRATEGIES.map((k) => PAPER.tables[s.id].edp[k])) }));
+  const hetSidesVsSimbaNvd = withPaper.map((s) => ({ id: s.id, ours: s.strategies.het_sides!.edpJs < s.strategies.simba_nvd!.edpJs, paper: PAPER.tables[s.id].edp.het_sides < PAPER.tables[s.id].edp.simba_nvd }));
+  return {
+    kendallTau, meanKendallTau: kendallTau.reduce((a, t) => a + t.tau, 0) / kendallTau.length,
+    hetSidesVsSimbaNvd, signMatches: hetSidesVsSimbaNvd.filter((x) => x.ours === x.paper).length,
+  };
+}
+
 export interface WindowBreakdownInput {
   windows: readonly Pick<WindowChoice, 'window' | 'models'>[];
   layers: readonly { model: string; layers: number }[];
@@ -242,6 +314,8 @@ export interface ScenarioReport {
 }
 
 export interface ScarReport {
+  /** The mapping profile every chiplet used (ReproOptions.mapping). */
+  mapping: MappingProfile;
   grid: '3x3' | '6x6';
   objective: ObjectiveName;
   seed: string;
@@ -252,6 +326,8 @@ export interface ScarReport {
   averages: Record<string, Averages>;
   /** The same from the simulated EDPs. */
   simulatedAverages: Record<string, Averages>;
+  /** How well the strategy rankings and signs agree with the paper's Tables IV and V (3x3 only). */
+  agreement?: Agreement;
   /** Scenario 4 on Het-Sides, per window (3x3 only). */
   table6?: WindowBreakdown;
   /** 6x6: EDP of each Simba over Het-Cross (the paper: 2.3x Shi, 1.9x NVD). */
@@ -272,12 +348,13 @@ export function assembleReport(o: ReproOptions, results: readonly UnitResult[]):
   });
   const edps = (sim: boolean) => scenarios.map((s) => ({ kind: s.kind, edp: Object.fromEntries(Object.entries(s.strategies).map(([k, f]) => [k, sim ? f!.simulatedEdpJs : f!.edpJs])) }));
   const report: ScarReport = {
-    grid: o.grid, objective: o.objective, seed: o.seed, sides: o.sides, slo: o.slo, scenarios,
+    mapping: o.mapping, grid: o.grid, objective: o.objective, seed: o.seed, sides: o.sides, slo: o.slo, scenarios,
     averages: o.grid === '3x3' ? scarAverages(edps(false)) : {},
     simulatedAverages: o.grid === '3x3' ? scarAverages(edps(true)) : {},
     slos: results.map((r) => ({ id: r.scenarioId, key: r.key, models: r.models, warnings: r.warnings })),
     cpuSeconds: results.reduce((a, r) => a + r.scheduleCpuMs + r.evaluateCpuMs, 0) / 1000,
   };
+  if (o.grid === '3x3') report.agreement = agreementWithPaper(scenarios);
   const s4 = results.find((r) => r.scenarioId === 4 && r.key === 'het_sides');
   if (s4?.windows) report.table6 = windowBreakdown(s4.windows);
   if (o.grid === '6x6' && scenarios[0]) {

@@ -131,10 +131,15 @@ describe('CLI: objectives, standalone, reproduce', () => {
     expect(JSON.parse(r.out).strategy).toBe('standalone');
   });
   test('reproduce: an unknown paper or grid is a usage error (exit 2, one line)', async () => {
-    for (const argv of [['reproduce', 'simba'], ['reproduce', 'scar', '--grid', '4x4']]) {
+    for (const argv of [['reproduce', 'simba'], ['reproduce', 'scar', '--grid', '4x4'], ['reproduce', 'scar', '--mapping', 'maestro']]) {
       const r = await cli(...argv);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/^mcmsim: error: .*\n$/);
     }
+  });
+  test('compare --mapping: a template of another dataflow is refused before anything runs (exit 2, one line naming file and field)', async () => {
+    const r = await cli('compare', '--mapping', 'maestro:eyeriss', '--scenarios', 'models/scenarios/scar1_dc_lms.json', '--packages', 'models/packages/scar_dc_simba_nvd_3x3.json');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^mcmsim: error: .*scar_dc_simba_nvd_3x3\.json: kinds\.ws\.mapping: "maestro:eyeriss" is a template of dataflow "rs", but kind "ws" has dataflow "ws"\n$/);
   });
 });

@@ -1,12 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InputError } from '../../sim/input/errors';
 import { loadWorkload } from '../../sim/input/workload';
 import { loadPackage } from '../../sim/input/package';
 import { loadScenario } from '../../sim/input/scenario';
 import { lowerSchedule } from '../../sim/cost/program';
-import { testPackage, testScenario, testSchedule, testWorkload } from '../helpers';
+import { inputErrorOf, testPackage, testScenario, testSchedule, testWorkload } from '../helpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-input-'));
 const write = (name: string, text: string) => {
@@ -14,15 +13,7 @@ const write = (name: string, text: string) => {
   fs.writeFileSync(f, text);
   return f;
 };
-const err = (f: () => unknown): InputError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('no error thrown');
-};
+const err = inputErrorOf;
 const W = (layers: object[]) => JSON.stringify({ schema: 'mcmsim/workload@1', name: 'w', layers });
 const CONV = { name: 'c', op: 'conv2d', inChannels: 8, inHeight: 8, inWidth: 8, outChannels: 8, kernel: 3 };
 

@@ -1,6 +1,6 @@
 import { normalise, paretoFlags, scaleType, spansDecades } from '../../sim/report/html/data';
 import { compareRows, defaultBaseline } from '../../sim/report/html/compare';
-import { paperRows, reproduceRows } from '../../sim/report/html/reproduce';
+import { paperRows, reproduceReport, reproduceRows, reproduceSections } from '../../sim/report/html/reproduce';
 import { sweepPoints, sweptParameters, SweepRow } from '../../sim/report/html/sweep';
 import { comparison, scarReport } from './html-fixtures';
 
@@ -97,5 +97,19 @@ describe('sweep report data', () => {
     const rows = [line(0, 'het', 32, 3), line(1, 'het', 32, 4, { objective: 'latency' }), line(2, 'het', 64, 2), line(3, 'het', 64, 3, { objective: 'latency' })];
     expect(sweepPoints(rows, 'nopBandwidthGBps').map((p) => p.series)).toEqual(['het, min edp', 'het, min latency', 'het, min edp', 'het, min latency']);
     expect(sweepPoints(rows.filter((r) => !r.objective), 'nopBandwidthGBps').map((p) => p.series)).toEqual(['het', 'het']);
+  });
+});
+
+describe('reproduce --mapping both: one HTML report with each profile\'s sections', () => {
+  test('section ids stay unique and titles name the profile; one profile keeps the plain sections', () => {
+    const a = scarReport('3x3');
+    const b = { ...scarReport('3x3'), mapping: 'search' as const };
+    const meta = { command: 'mcmsim reproduce scar --mapping both', inputs: [], seed: '1', version: 'test', generated: '' } as never;
+    const two = reproduceReport([a, b], meta);
+    const ids = two.sections.map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual([...reproduceSections(a).map((s) => `templates-${s.id}`), ...reproduceSections(b).map((s) => `search-${s.id}`)]);
+    expect(two.sections[0].title).toMatch(/\(mapping: templates\)$/);
+    expect(reproduceReport([a], meta).sections.map((s) => s.id)).toEqual(reproduceSections(a).map((s) => s.id));
   });
 });

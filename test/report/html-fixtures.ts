@@ -17,7 +17,7 @@ export function comparison(): PackageComparison {
 export function scarReport(grid: '3x3' | '6x6'): ScarReport {
   const f = (edpJs: number) => ({ latencyS: 0.01, energyJ: 0.02, edpJs, simulatedLatencyS: 0.011, simulatedEdpJs: edpJs * 1.1 });
   return {
-    grid, objective: 'edp', seed: '1', sides: 'nvd', slo: false, slos: [], cpuSeconds: 0,
+    mapping: 'templates', grid, objective: 'edp', seed: '1', sides: 'nvd', slo: false, slos: [], cpuSeconds: 0,
     scenarios: [{ id: 1, name: 'one', kind: 'datacenter', strategies: { simba_nvd: f(4), het_sides: f(3) } }],
     averages: { datacenter: { vsSimbaNvd: 0.25, vsSimbaShi: 0.15, mean: 0.2 } },
     simulatedAverages: { datacenter: { vsSimbaNvd: 0.2, vsSimbaShi: 0.1, mean: 0.15 } },

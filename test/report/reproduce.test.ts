@@ -1,7 +1,8 @@
 import * as path from 'path';
 import * as fs from 'fs';
 import { applyOverrides } from '../../sim/input/overrides';
-import { PAPER, runUnit, scarAverages, scarUnits, DEFAULT_REPRO, windowBreakdown } from '../../sim/report/reproduce';
+import { agreementWithPaper, kendallTauB, PAPER, runUnit, scarAverages, scarUnits, DEFAULT_REPRO, windowBreakdown, SCAR_STRATEGIES } from '../../sim/report/reproduce';
+import { paperAverages } from '../../sim/report/reproduce-format';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -57,7 +58,48 @@ describe('SCAR reproduction: arithmetic', () => {
   });
 });
 
+describe('SCAR reproduction: agreement with the paper\'s tables', () => {
+  test('Kendall tau-b by hand: same order 1, reversed -1, one swap of four, ties', () => {
+    expect(kendallTauB([1, 2, 3, 4], [10, 20, 30, 40])).toBe(1);
+    expect(kendallTauB([1, 2, 3, 4], [4, 3, 2, 1])).toBe(-1);
+    // 6 pairs, one discordant: (5 - 1) / 6
+    expect(kendallTauB([1, 2, 3, 4], [1, 3, 2, 4])).toBeCloseTo(4 / 6, 12);
+    // x ties (1, 2): 5 untied pairs in x, all concordant; y untied: (5 - 0) / sqrt(5 x 6)
+    expect(kendallTauB([1, 1, 3, 4], [1, 2, 3, 4])).toBeCloseTo(5 / Math.sqrt(30), 12);
+  });
+
+  test('the paper\'s own Tables IV and V give its abstract\'s averages back (27.6 %, 29.6 %)', () => {
+    const a = paperAverages();
+    expect(a.datacenter.mean).toBeCloseTo(0.276, 3);
+    expect(a.arvr.mean).toBeCloseTo(0.296, 3);
+    // Section V-B: Het-Sides 46.02 % and 25.18 % below Simba (NVD) on scenarios 4 and 5.
+    expect(1 - PAPER.tables[4].edp.het_sides / PAPER.tables[4].edp.simba_nvd).toBeCloseTo(0.4602, 4);
+    expect(1 - PAPER.tables[5].edp.het_sides / PAPER.tables[5].edp.simba_nvd).toBeCloseTo(0.2518, 4);
+  });
+
+  test('the paper agrees with itself: tau 1 and every sign on every scenario; a reversed ranking gives -1', () => {
+    const f = (edpJs: number) => ({ latencyS: 1, energyJ: edpJs, edpJs, simulatedLatencyS: 1, simulatedEdpJs: edpJs });
+    const paper = Object.entries(PAPER.tables).map(([id, t]) => ({ id: Number(id), strategies: Object.fromEntries(SCAR_STRATEGIES.map((k) => [k, f(t.edp[k])])) }));
+    const a = agreementWithPaper(paper);
+    expect(a.kendallTau).toHaveLength(10);
+    expect(a.meanKendallTau).toBe(1);
+    expect(a.signMatches).toBe(10);
+    // Paper: Het-Sides beats Simba (NVD) on 4, 5 and 8, 9, 10.
+    expect(a.hetSidesVsSimbaNvd.filter((x) => x.paper).map((x) => x.id)).toEqual([4, 5, 8, 9, 10]);
+    const reversed = paper.map((s) => ({ id: s.id, strategies: Object.fromEntries(Object.entries(s.strategies).map(([k, v]) => [k, f(1 / v.edpJs)])) }));
+    const r = agreementWithPaper(reversed.filter((s) => s.id === 4));
+    expect(r.kendallTau).toEqual([{ id: 4, tau: -1 }]);
+    expect(r.signMatches).toBe(0);
+  });
+});
+
 describe('SCAR reproduction: units', () => {
+  test('every unit carries the mapping profile as a package override (templates by default)', () => {
+    expect(DEFAULT_REPRO.mapping).toBe('templates');
+    expect(new Set(scarUnits(ROOT, DEFAULT_REPRO).map((u) => JSON.stringify(u.overrides)))).toEqual(new Set(['{"mapping":"templates"}']));
+    expect(new Set(scarUnits(ROOT, { ...DEFAULT_REPRO, mapping: 'search', grid: '6x6' }).map((u) => JSON.stringify(u.overrides)))).toEqual(new Set(['{"mapping":"search"}']));
+  });
+
   test('3x3: ten scenarios x six strategies, plain data naming existing files', () => {
     const units = scarUnits(ROOT, DEFAULT_REPRO);
     expect(units).toHaveLength(60);

@@ -97,10 +97,13 @@ export function reproduceSections(r: ScarReport): Section[] {
   ];
 }
 
-export function reproduceReport(r: ScarReport, meta: ReportMeta): HtmlReport {
+/** One report per mapping profile (`--mapping both` gives two: each one's sections, titled by its profile). */
+export function reproduceReport(reports: readonly ScarReport[], meta: ReportMeta): HtmlReport {
+  const r = reports[0];
+  const many = reports.length > 1;
   return {
     title: `mcmsim reproduce scar (${r.grid}): SCAR, Odema et al., MICRO 2024`,
-    meta: { ...meta, extra: [['grid', r.grid], ['objective', r.objective], ['Het-Sides sides', r.sides], ['SLOs enforced', String(r.slo)], ...(meta.extra ?? [])] },
-    sections: reproduceSections(r),
+    meta: { ...meta, extra: [['mapping', reports.map((x) => x.mapping).join(', ')], ['grid', r.grid], ['objective', r.objective], ['Het-Sides sides', r.sides], ['SLOs enforced', String(r.slo)], ...(meta.extra ?? [])] },
+    sections: reports.flatMap((x) => reproduceSections(x).map((s) => (many ? { ...s, id: `${x.mapping}-${s.id}`, title: `${s.title} (mapping: ${x.mapping})` } : s))),
   };
 }

@@ -16,7 +16,7 @@ export interface SweepRow {
   /** What the strategy minimised (absent: edp, results from before the field). */
   objective?: string;
   seed: string;
-  /** Package overrides of the unit (sim/input/overrides.ts): numbers, or arrays such as [rows, cols]. */
+  /** Package overrides of the unit (sim/input/overrides.ts): numbers, arrays such as [rows, cols], or a mapping name. */
   overrides: object;
   analytical?: { latencyPs: number; energyPj: number; edpJs: number };
   simulated?: { latencyPs: number; energyPj: number; edpJs: number };
@@ -29,9 +29,13 @@ export const PARAMETER_TITLES: Record<string, string> = {
   dramChannels: 'DRAM channels',
   bufferBytes: 'buffer per chiplet (bytes)',
   peArray: 'PE array (rows x cols)',
+  mapping: 'mapping (search or MAESTRO templates)',
+  maestroNocElemsPerCycle: 'MAESTRO NoC bandwidth (elements/cycle)',
+  maestroHopLatencyCycles: 'MAESTRO NoC hop latency (cycles)',
 };
 
-type OverrideValue = number | readonly number[] | undefined;
+/** Numbers, arrays such as [rows, cols], or names (the mapping). */
+type OverrideValue = number | string | readonly number[] | undefined;
 const valueLabel = (v: OverrideValue) => (v === undefined ? '' : Array.isArray(v) ? v.join('x') : String(v));
 const objectiveOf = (r: SweepRow) => r.objective ?? 'edp';
 const override = (r: SweepRow, key: string) => (r.overrides as Record<string, OverrideValue> | undefined)?.[key];
@@ -57,8 +61,9 @@ export function sweepPoints(rows: readonly SweepRow[], key: string) {
   return rows.filter((r) => r.simulated && override(r, key) !== undefined).map((r) => {
     const v = override(r, key)!;
     return {
-      scenario: r.scenario, series: parts.map((p) => p(r)).join(', '), x: Array.isArray(v) ? v.join('x') : (v as number),
-      xSize: Array.isArray(v) ? v.reduce((a: number, b: number) => a * b, 1) : (v as number), edpJs: r.simulated!.edpJs, latencyMs: r.simulated!.latencyPs / 1e9, energyMj: r.simulated!.energyPj / 1e9,
+      scenario: r.scenario, series: parts.map((p) => p(r)).join(', '), x: Array.isArray(v) ? v.join('x') : (v as number | string),
+      // Names (a mapping) keep their first-seen order: every one sorts as 0.
+      xSize: Array.isArray(v) ? v.reduce((a: number, b: number) => a * b, 1) : typeof v === 'string' ? 0 : (v as number), edpJs: r.simulated!.edpJs, latencyMs: r.simulated!.latencyPs / 1e9, energyMj: r.simulated!.energyPj / 1e9,
     };
   });
 }
