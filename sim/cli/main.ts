@@ -36,6 +36,7 @@ import { checkEmptyPaths, checkRepeatedFlags } from './flags';
 import { loadRequests } from '../input/requests';
 import { runTraffic, TrafficResult } from '../hw/traffic';
 import { trafficJson, trafficText } from '../report/traffic';
+import { cmdExplore, exploreCommand } from './explore';
 import { MAPPING_PROFILES, MappingProfile } from '../input/overrides';
 
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
@@ -335,6 +336,13 @@ export function buildCli(argv: string[]): Argv {
         .option('jobs', { type: 'number', describe: 'worker threads, one run (scenario x strategy) each (default: the cores); output is the same for any number' })
         .option('format', { choices: ['text', 'md'], default: 'text' }),
     )
+    .command('explore <spec>', 'search package designs (kind per grid position, array and buffer sizes, DRAM positions) for a spec\'s weighted scenarios: Pareto front, top K confirmed by simulation', (y) =>
+      exploreCommand(common(y))
+        .option('strategy', { choices: STRATEGIES, default: 'scar' as Strategy, describe: 'scheduler that scores each design (SCAR options come from the spec)' })
+        .option('objective', { choices: OBJECTIVES, default: 'edp' as ObjectiveName, describe: 'what the scheduler and the search minimise' })
+        .option('mapping', { choices: MAPPING_PROFILES, describe: 'set every chiplet kind\'s mapping (search, templates, or one template; default: as the package files say)' })
+        .option('jobs', { type: 'number', describe: 'worker threads, one design each (default: the cores); output is the same for any number' }),
+    )
     .command('cost', 'analytical cost of one layer on one chiplet', (y) =>
       common(y)
         .option('layer', { type: 'string', demandOption: true, describe: 'layer as JSON (workload layer syntax) or file.json#layerName' })
@@ -399,6 +407,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'compare') await cmdCompare(args);
     else if (cmd === 'reproduce') out(await runReproduce(args, jobsOption(args.jobs)));
     else if (cmd === 'sweep') return await cmdSweep(args);
+    else if (cmd === 'explore') await cmdExplore({ ...args, jobs: jobsOption(args.jobs) }, out);
     else if (cmd === 'import') cmdImport(args, out, (m) => process.stderr.write(m + '\n'));
     else throw new UsageError(`unknown command "${cmd}"`);
     return 0;
