@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { canonical, designKey, enumerate, parseDesignKey, Space, symmetries } from '../../sim/experiments/explore-space';
+import { canonical, designKey, designPackageJson, enumerate, parseDesignKey, Space, symmetries } from '../../sim/experiments/explore-space';
+import { loadExploreSpec } from '../../sim/input/explore-spec';
+import { parsePackage } from '../../sim/input/package';
 import { aggregate, paretoFront, DesignResult } from '../../sim/report/explore';
 import { loadPackage } from '../../sim/input/package';
 import { cli } from '../cli/incli';
@@ -60,6 +62,31 @@ describe('explore: design space', () => {
     const s = space(1, 3, [[[0, 0], [0, 2]]], [kind('A', 100), kind('B', 1)], { maxTotalPes: 201 });
     expect(enumerate({ ...s, budget: {} })).toHaveLength(6);
     expect(enumerate(s).map((d) => designKey(s, d)).sort()).toEqual(['AAB', 'ABA', 'ABB', 'BAB', 'BBB'].map((k) => designKey(s, canonical(s, symmetries(s), parseDesignKey(s, k)!))).sort());
+  });
+
+  test('alternatives per kind count only where the kind is used; the budget sees them (by hand)', () => {
+    // 1x2, channels at both ends (the mirror counts). A has 4-PE and 1-PE alternatives, B one 1-PE.
+    // Layouts AA, AB (= BA), BB; A's alternative matters when A is used: 2 + 2 + 1 = 5 designs.
+    // At most 5 PEs: AA with 4-PE A (8 PEs) is out: 4.
+    const A = { name: 'a', letter: 'A', choices: [{ peRows: 2, peCols: 2, bufferBytes: 1 }, { peRows: 1, peCols: 1, bufferBytes: 1 }] };
+    const s = space(1, 2, [[[0, 0], [0, 1]]], [A, kind('B', 1)]);
+    expect(enumerate(s).map((d) => designKey(s, d)).sort()).toEqual(['AA:0,0', 'AA:1,0', 'AB:0,0', 'AB:1,0', 'BB:0,0']);
+    expect(enumerate({ ...s, budget: { maxTotalPes: 5 } }).map((d) => designKey(s, d)).sort()).toEqual(['AA:1,0', 'AB:0,0', 'AB:1,0', 'BB:0,0']);
+  });
+
+  test('spec: alternatives from vary, a design as a package file that loads', () => {
+    const f = path.join(FIX, '.vary.json');
+    fs.writeFileSync(f, JSON.stringify({ ...JSON.parse(fs.readFileSync(MINI, 'utf8')), vary: { peArrays: { ws: [[16, 16], [8, 32]] }, bufferBytes: { ws: [1048576, 2097152] } }, budget: { maxTotalPes: 1024 } }));
+    try {
+      const spec = loadExploreSpec(f);
+      expect(spec.kinds.map((k) => k.choices.length)).toEqual([4, 1]);
+      const d = parseDesignKey(spec, 'WO/WO:3,0')!;
+      const pkg = parsePackage('design.json', designPackageJson(spec, d));
+      expect(pkg.chiplets.map((c) => [c.kind.name, c.kind.peRows, c.kind.peCols, c.kind.bufferBytes])).toEqual([['ws', 8, 32, 2097152], ['os', 16, 16, 10485760], ['ws', 8, 32, 2097152], ['os', 16, 16, 10485760]]);
+      expect(pkg.dram.channels.map((c) => c.chiplet)).toEqual([0, 2]);
+    } finally {
+      fs.unlinkSync(f);
+    }
   });
 
   test('aggregate: weighted geometric means, EDP = latency x energy; Pareto front by hand', () => {
