@@ -26,8 +26,10 @@ export function exploreHtml(r: ExploreReport, meta: ReportMeta): HtmlReport {
     spec: {
       width: 520, height: 400,
       data: { values: plane },
-      mark: { type: 'point', filled: true, size: 50, opacity: 0.8 },
+      mark: { type: 'point', filled: true, opacity: 0.8 },
       encoding: {
+        // Front and references drawn larger: they sit among hundreds of designs.
+        size: { condition: { test: "datum.series !== 'design'", value: 130 }, value: 35 },
         x: { field: 'latencyS', type: 'quantitative', title: 'latency (s)', scale: scale(lat), axis: axisFormat(lat) },
         y: { field: 'energyJ', type: 'quantitative', title: 'energy (J)', scale: scale(en), axis: axisFormat(en) },
         color: { field: 'series', type: 'nominal', title: 'design', scale: { domain: series } },
