@@ -113,7 +113,7 @@ export function resolveInput(flag: string, value: string, folder: Shipped, root:
 }
 
 /** Flags that name a file the command writes. */
-export const OUTPUT_FLAGS = ['trace', 'chrome-trace', 'schedule-out', 'out', 'scenario-out', 'html'];
+export const OUTPUT_FLAGS = ['trace', 'chrome-trace', 'schedule-out', 'out', 'scenario-out', 'html', 'out-package'];
 
 /**
  * Checks, before any work, that `file` can be written the way sim/output/atomic.ts will write

@@ -38,6 +38,7 @@ import { StopNotice, startStopNotice } from './interrupt';
 import { loadRequests } from '../input/requests';
 import { runTraffic, TrafficResult } from '../hw/traffic';
 import { trafficJson, trafficText } from '../report/traffic';
+import { cmdExplore, exploreCommand } from './explore';
 import { MAPPING_PROFILES, MappingProfile } from '../input/overrides';
 
 const DEFAULT_SCENARIO = path.join(ROOT, 'models/scenarios/default.json');
@@ -382,6 +383,13 @@ export function buildCli(argv: string[]): Argv {
         .option('jobs', { type: 'number', describe: 'worker threads, one run (scenario x strategy) each (default: the cores); output is the same for any number' })
         .option('format', { choices: ['text', 'md'], default: 'text', describe: 'text: tables for a terminal; md: Markdown tables (as in README)' }),
     )
+    .command('explore <spec>', 'search package designs (kind per grid position, array and buffer sizes, DRAM positions) for a spec\'s weighted scenarios: Pareto front, top K confirmed by simulation', (y) =>
+      exploreCommand(common(y))
+        .option('strategy', { choices: STRATEGIES, default: 'scar' as Strategy, describe: 'scheduler that scores each design (SCAR options come from the spec)' })
+        .option('objective', { choices: OBJECTIVES, default: 'edp' as ObjectiveName, describe: 'what the scheduler and the search minimise' })
+        .option('mapping', { choices: MAPPING_PROFILES, describe: 'set every chiplet kind\'s mapping (search, templates, or one template; default: as the package files say)' })
+        .option('jobs', { type: 'number', describe: 'worker threads, one design each (default: the cores); output is the same for any number' }),
+    )
     .command('cost', 'analytical cost of one layer on one chiplet', (y) =>
       common(y, SEED_NONE)
         .option('layer', { type: 'string', demandOption: true, describe: 'layer as JSON (workload layer syntax) or file.json#layerName' })
@@ -422,7 +430,7 @@ export function buildCli(argv: string[]): Argv {
 class UsageError extends Error {}
 
 /** The command names, for suggestions (the same list buildCli declares). */
-const COMMANDS = ['run', 'schedule', 'simulate', 'validate', 'compare', 'sweep', 'reproduce', 'cost', 'traffic', 'import'];
+const COMMANDS = ['run', 'schedule', 'simulate', 'validate', 'compare', 'sweep', 'reproduce', 'explore', 'cost', 'traffic', 'import'];
 
 /**
  * Checks made before any work: shipped input names (`--package het_sides_3x3`) become their
@@ -485,6 +493,7 @@ export async function main(argv: string[], opts: { stopNotice?: boolean } = {}):
     else if (cmd === 'compare') await cmdCompare(args);
     else if (cmd === 'reproduce') out(await runReproduce(args, jobsOption(args.jobs)));
     else if (cmd === 'sweep') return await cmdSweep(args);
+    else if (cmd === 'explore') await cmdExplore({ ...args, jobs: jobsOption(args.jobs) }, out);
     else if (cmd === 'import') cmdImport(args, out, (m) => process.stderr.write(m + '\n'));
     else throw new UsageError(`unknown command "${cmd}"`);
     return 0;

@@ -7,6 +7,7 @@
 import { runPackageUnit } from '../report/packages';
 import { runSweepUnit } from '../report/sweep';
 import { runUnit as runReproUnit } from '../report/reproduce';
+import { runExploreUnit } from '../experiments/explore';
 
 export const TASKS = {
   /** Schedule + estimate + simulate one scenario on one package (compare, sweep). */
@@ -15,6 +16,8 @@ export const TASKS = {
   sweep: runSweepUnit,
   /** One (scenario, package, strategy) run of a paper reproduction (reproduce). */
   reproduce: runReproUnit,
+  /** One design or baseline package of an exploration, on every scenario of its spec (explore). */
+  explore: runExploreUnit,
 };
 
 export type TaskName = keyof typeof TASKS;

@@ -115,7 +115,7 @@ function checkOverride(specFile: string, field: string, pkgFile: string, key: ke
   }
 }
 
-function scarOptions(o: ObjNode | undefined): SweepUnit['scar'] {
+export function scarOptions(o: ObjNode | undefined): SweepUnit['scar'] {
   if (!o) return {};
   const out: SweepUnit['scar'] = {};
   if (o.has('windows')) out.windows = o.get('windows').pos();

@@ -13,7 +13,7 @@ import { checkOutputPath, editDistance, nearest, resolveInput } from '../../sim/
 import * as pipeline from '../../sim/pipeline';
 
 const ROOT = path.resolve(__dirname, '../..');
-const COMMANDS = ['run', 'schedule', 'simulate', 'validate', 'compare', 'sweep', 'reproduce', 'cost', 'traffic', 'import'];
+const COMMANDS = ['run', 'schedule', 'simulate', 'validate', 'compare', 'sweep', 'reproduce', 'explore', 'cost', 'traffic', 'import'];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcmsim-guide-'));
 /** A command's help text, as `mcmsim CMD --help` prints it (captured, no exit). */
 const helpOf = (c: string) => new Promise<string>((resolve) => {
